@@ -1,0 +1,22 @@
+// @ts-check
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The PCC server (server/) runs Next in-process as a custom server; the shell never imports server code at runtime.
+  typescript: { tsconfigPath: "tsconfig.json" },
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          // Apps live on sibling subdomains: they must never frame the shell.
+          { key: "Content-Security-Policy", value: "frame-ancestors 'self'" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
+};
+export default nextConfig;

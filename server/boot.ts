@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import type { Server } from "node:http";
+import type { Config } from "./config";
+import type { Logger } from "./logger";
+import { migrate, openDb } from "./adapters/db/db";
+import { startCaddy } from "./host/caddy-service";
+import type { Child } from "./host/child";
+import { startPodmanService } from "./host/podman-service";
+import { createHttpServer } from "./http/http-server";
+import { startCliServer } from "./cli/cli-server";
+import { createServices } from "./services";
+
+function acquireLock(file: string) {
+  try {
+    const pid = Number(fs.readFileSync(file, "utf8"));
+    if (pid && pid !== process.pid) {
+      process.kill(pid, 0);
+      throw new Error(`PCC is already running for this data dir (pid ${pid}).`);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT" && (e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+  }
+  fs.writeFileSync(file, String(process.pid), { mode: 0o600 });
+}
+
+/** Starts everything in order and returns a stop() that undoes it in reverse. */
+export async function boot(config: Config, log: Logger) {
+  for (const dir of [config.dataDir, config.paths.run, config.paths.etc, config.paths.logs, config.paths.caddyData, config.paths.podmanRoot]) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+  fs.chmodSync(config.dataDir, 0o700);
+  const lockFile = `${config.paths.run}/pcc.pid`;
+  acquireLock(lockFile);
+
+  const children: Child[] = [];
+  const servers: { close: (cb: () => void) => void }[] = [];
+  let db: ReturnType<typeof openDb> | null = null;
+  let services: ReturnType<typeof createServices> | null = null;
+
+  const stop = async () => {
+    log.info("stopping");
+    services?.reconciler.stopLoop();
+    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    // The owner's choice of running/stopped stays in SQLite; the next start brings it back.
+    if (services) await services.reconciler.stopAll().catch((err) => log.error({ err }, "could not stop apps"));
+    for (const c of children.reverse()) await c.stop();
+    await db?.$disconnect();
+    fs.rmSync(lockFile, { force: true });
+  };
+
+  try {
+    await migrate(config.root, config.paths.db);
+    db = openDb(config.paths.db);
+    children.push(await startPodmanService(config, log));
+    children.push(await startCaddy(config, log));
+    services = createServices(config, db, log);
+
+    let nextHandler = null;
+    if (config.web) {
+      const { default: next } = await import("next");
+      const app = next({ dev: false, dir: config.root });
+      await app.prepare();
+      const h = app.getRequestHandler();
+      nextHandler = (req: Parameters<typeof h>[0], res: Parameters<typeof h>[1]) => h(req, res);
+    }
+    const http: Server = createHttpServer(services, config, log, nextHandler);
+    fs.rmSync(config.paths.webSocket, { force: true });
+    await new Promise<void>((resolve, reject) => http.once("error", reject).listen(config.paths.webSocket, resolve));
+    fs.chmodSync(config.paths.webSocket, 0o600);
+    servers.push(http);
+    servers.push(startCliServer(config.paths.cliSocket, services, log));
+
+    await services.reconciler.reconcile();
+    services.reconciler.startLoop();
+    return { services, stop };
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import type { Logger } from "../logger";
+
+export type Child = { proc: ChildProcess; stop: () => Promise<void> };
+
+/** Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). */
+export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger): Child {
+  const out = fs.openSync(logFile, "a", 0o600);
+  const proc = spawn(cmd, args, { env, stdio: ["ignore", out, out] });
+  fs.closeSync(out);
+  let exited = false;
+  proc.on("exit", (code, signal) => {
+    exited = true;
+    log.info({ name, code, signal }, "helper exited");
+  });
+  const stop = async () => {
+    if (exited) return;
+    const gone = new Promise<void>((r) => proc.once("exit", () => r()));
+    proc.kill("SIGTERM");
+    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    await gone;
+    clearTimeout(timer);
+  };
+  return { proc, stop };
+}
+
+/** Waits until a unix socket accepts connections, or fails with the helper's name. */
+export async function waitForSocket(socketPath: string, what: string, child: Child, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null) throw new Error(`${what} exited during start-up (code ${child.proc.exitCode}); see its log.`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(socketPath);
+      s.once("connect", () => (s.destroy(), resolve(true)));
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} did not start within ${timeoutMs / 1000} s.`);
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { APP_COOKIE } from "../adapters/caddy/caddy-config";
+import type { Config } from "../config";
+import type { Services } from "../services";
+import { appIdSchema } from "../modules/apps/manifest";
+import { SESSION_COOKIE } from "../modules/auth/auth.service";
+import { readCookie } from "./cookies";
+
+/** Only same-origin absolute paths: an open redirect here would hand out credentials. */
+export const safeReturnPath = (p: string | null | undefined) => (p && p.startsWith("/") && !p.startsWith("//") && !p.includes("\\") ? p : "/");
+
+function redirect(res: ServerResponse, location: string, cookie?: string) {
+  res.statusCode = 302;
+  res.setHeader("Location", location);
+  res.setHeader("Cache-Control", "no-store");
+  res.setHeader("Referrer-Policy", "no-referrer");
+  if (cookie) res.setHeader("Set-Cookie", cookie);
+  res.end();
+}
+
+function text(res: ServerResponse, status: number, body: string) {
+  res.statusCode = status;
+  res.setHeader("Content-Type", "text/plain; charset=utf-8");
+  res.setHeader("Cache-Control", "no-store");
+  res.end(body);
+}
+
+/**
+ * Step 1, on the shell's host: GET /_pcc/app-auth/<app>/<path>. The owner's session (host-only cookie)
+ * proves who this is; we issue a one-time handoff code and send the browser to the app's host.
+ */
+export async function handleAppAuthStart(req: IncomingMessage, res: ServerResponse, services: Services, config: Config) {
+  const url = new URL(req.url ?? "/", "http://x");
+  const m = /^\/_pcc\/app-auth\/([^/?]+)(\/.*)?$/.exec(url.pathname);
+  const appId = appIdSchema.safeParse(m?.[1]);
+  if (!m || !appId.success) return text(res, 400, "Unknown app address.");
+  const rest = safeReturnPath(`${m[2] ?? "/"}${url.search}`);
+  const session = await services.auth.validate(readCookie(req.headers.cookie, SESSION_COOKIE));
+  if (!session) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${appId.data}${rest}`)}`);
+  const app = (await services.apps.list()).find((a) => a.id === appId.data);
+  if (!app) return text(res, 404, "This app is not installed.");
+  const code = await services.auth.grants.issue(appId.data, session.id, session.expiresAt);
+  const target = new URL("/.pcc/auth", config.appOrigin(appId.data));
+  target.searchParams.set("code", code);
+  target.searchParams.set("return", rest);
+  return redirect(res, target.toString());
+}
+
+/**
+ * Step 2, on the app's host (Caddy forwards /.pcc/auth to us): swap the code for the app credential,
+ * a host-only cookie Caddy checks and strips, then continue to where the owner was going.
+ */
+export function handleAppAuthFinish(req: IncomingMessage, res: ServerResponse, services: Services, config: Config) {
+  const host = (req.headers.host ?? "").replace(/:\d+$/, "");
+  const suffix = `.${config.domain}`;
+  const appId = appIdSchema.safeParse(host.endsWith(suffix) ? host.slice(0, -suffix.length) : "");
+  if (!appId.success) return text(res, 400, "Unknown app address.");
+  const url = new URL(req.url ?? "/", "http://x");
+  const grant = services.auth.grants.redeem(url.searchParams.get("code") ?? "", appId.data);
+  // No redirect back on failure: a stale link must not start a loop.
+  if (!grant) return text(res, 400, "This sign-in link has expired or was already used. Open the app again from your PCC.");
+  const cookie = `${APP_COOKIE}=${grant.token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${grant.maxAgeSeconds}`;
+  return redirect(res, safeReturnPath(url.searchParams.get("return")), cookie);
+}

@@ -1,0 +1,36 @@
+import { boot } from "./boot";
+import { loadConfig } from "./config";
+import { createLogger } from "./logger";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+async function main() {
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  const { services, stop } = await boot(config, log);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    stop()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error({ err }, "shutdown failed");
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
+  // The console lines below are the product's interface (and what tests wait for): plain, no logger.
+  console.log(`PCC is ready at ${config.shellOrigin}`);
+  const code = await services.auth.issueSetupCode();
+  if (code) console.log(`Setup code: ${code}`);
+}
+
+main().catch((e: Error) => {
+  console.error(`PCC could not start: ${e.message}`);
+  process.exit(1);
+});

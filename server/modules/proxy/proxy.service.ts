@@ -1,0 +1,37 @@
+import type { ProxyServer } from "../../adapters/caddy/caddy-admin";
+import { buildCaddyConfig, type ProxyApp, type ProxyInput } from "../../adapters/caddy/caddy-config";
+import type { Logger } from "../../logger";
+
+/**
+ * Brings Caddy to the desired state. Calls coalesce: while one /load runs, any number of requests
+ * collapse into a single follow-up load, which reads the state afresh.
+ */
+export class ProxyService {
+  private inFlight: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+
+  constructor(
+    private readonly server: ProxyServer,
+    private readonly base: Omit<ProxyInput, "apps">,
+    private readonly apps: () => Promise<ProxyApp[]>,
+    private readonly log: Logger,
+  ) {}
+
+  sync(): Promise<void> {
+    if (!this.inFlight) {
+      this.inFlight = this.load().finally(() => (this.inFlight = null));
+      return this.inFlight;
+    }
+    this.queued ??= this.inFlight.catch(() => undefined).then(() => {
+      this.queued = null;
+      return this.sync();
+    });
+    return this.queued;
+  }
+
+  private async load() {
+    const apps = await this.apps();
+    await this.server.load(buildCaddyConfig({ ...this.base, apps }));
+    this.log.debug({ apps: apps.length }, "proxy configured");
+  }
+}
