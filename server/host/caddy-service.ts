@@ -14,7 +14,7 @@ export async function startCaddy(config: Config, log: Logger) {
   fs.mkdirSync(home, { recursive: true, mode: 0o700 });
   // Keep Caddy's CA, certificates and autosave inside the data dir, never in root's home.
   const env = { ...process.env, HOME: home, XDG_DATA_HOME: path.join(home, "data"), XDG_CONFIG_HOME: path.join(home, "config") };
-  const child = startChild("caddy", "caddy", ["run", "--config", initial], env, path.join(p.logs, "caddy.log"), log);
+  const child = startChild("caddy", "caddy", ["run", "--config", initial], env, path.join(p.logs, "caddy.log"), log, path.join(p.run, "caddy.pid"));
   await waitForSocket(p.caddyAdminSocket, "Caddy", child);
   fs.chmodSync(p.caddyAdminSocket, 0o600);
   return child;

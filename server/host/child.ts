@@ -5,11 +5,35 @@ import type { Logger } from "../logger";
 
 export type Child = { proc: ChildProcess; stop: () => Promise<void> };
 
+/**
+ * If PCC died without cleaning up (SIGKILL, power loss), its helpers may still run and hold the
+ * sockets and ports: end them before starting fresh ones.
+ */
+function killStale(pidFile: string, cmd: string, log: Logger) {
+  let pid = 0;
+  try {
+    pid = Number(fs.readFileSync(pidFile, "utf8"));
+    const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+    if (comm !== cmd) return;
+  } catch {
+    return;
+  }
+  log.warn({ cmd, pid }, "ending a helper left over from an earlier run");
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
+  for (let i = 0; i < 50 && fs.existsSync(`/proc/${pid}`); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+}
+
 /** Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). */
-export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger): Child {
+export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string): Child {
+  killStale(pidFile, cmd, log);
   const out = fs.openSync(logFile, "a", 0o600);
   const proc = spawn(cmd, args, { env, stdio: ["ignore", out, out] });
   fs.closeSync(out);
+  if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid), { mode: 0o600 });
   let exited = false;
   proc.on("exit", (code, signal) => {
     exited = true;

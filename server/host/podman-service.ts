@@ -51,6 +51,7 @@ export async function startPodmanService(config: Config, log: Logger) {
     env,
     path.join(config.paths.logs, "podman.log"),
     log,
+    path.join(config.paths.run, "podman.pid"),
   );
   await waitForSocket(config.paths.podmanSocket, "Podman", child);
   fs.chmodSync(config.paths.podmanSocket, 0o600);

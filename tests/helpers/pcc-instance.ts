@@ -1,0 +1,222 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Agent, request } from "undici";
+
+const ROOT = path.resolve(__dirname, "../..");
+const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves every name to loopback (*.localhost is not in glibc) and accepts Caddy's internal CA. */
+export const loopbackAgent = new Agent({
+  connect: {
+    rejectUnauthorized: false,
+    lookup: (_host, opts, cb) => ((opts as { all?: boolean }).all ? cb(null, [{ address: "127.0.0.1", family: 4 }] as never, 4) : cb(null, "127.0.0.1", 4)),
+  },
+});
+
+export type HttpResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
+
+export async function httpGet(url: string, opts: { cookie?: string; method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.cookie) headers.cookie = opts.cookie;
+  const r = await request(url, {
+    method: (opts.method ?? "GET") as "GET",
+    headers,
+    body: opts.body,
+    dispatcher: loopbackAgent,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  });
+  return { status: r.statusCode, headers: r.headers, text: await r.body.text() };
+}
+
+export type PccOptions = { dataDir?: string; catalogDir?: string; web?: boolean; httpsPort?: number; httpPort?: number };
+
+/** A real PCC (Podman, Caddy, SQLite) in a temp data dir on random ports, driven like a user would. */
+export class PccInstance {
+  proc: ChildProcess | null = null;
+  output = "";
+  setupCode: string | null = null;
+  readonly dataDir: string;
+  readonly domain = "pcc.localhost";
+
+  private constructor(
+    readonly opts: PccOptions,
+    readonly httpsPort: number,
+    readonly httpPort: number,
+  ) {
+    this.dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "pcc-test-"));
+  }
+
+  static async start(opts: PccOptions = {}) {
+    const pcc = new PccInstance(opts, opts.httpsPort ?? (await freePort()), opts.httpPort ?? (await freePort()));
+    await pcc.boot();
+    return pcc;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PCC_DATA_DIR: this.dataDir,
+      PCC_DOMAIN: this.domain,
+      PCC_HTTPS_PORT: String(this.httpsPort),
+      PCC_HTTP_PORT: String(this.httpPort),
+      PCC_CATALOG_DIR: this.opts.catalogDir ?? path.join(ROOT, "apps-catalog"),
+      PCC_WEB: this.opts.web ? "on" : "off",
+      PCC_LOG_LEVEL: "info",
+    };
+  }
+
+  get shellUrl() {
+    return `https://${this.domain}:${this.httpsPort}`;
+  }
+
+  appUrl(id: string) {
+    return `https://${id}.${this.domain}:${this.httpsPort}`;
+  }
+
+  async boot() {
+    this.output = "";
+    this.setupCode = null;
+    const proc = spawn(process.execPath, [TSX, path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    this.proc = proc;
+    const logFile = fs.createWriteStream(path.join(this.dataDir, "test-output.log"), { flags: "a" });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`PCC did not become ready:\n${this.output.slice(-3000)}`)), 120_000);
+      const onData = (b: Buffer) => {
+        this.output += b.toString();
+        logFile.write(b);
+        const code = /Setup code: (\S+)/.exec(this.output);
+        if (code) this.setupCode = code[1]!;
+        if (/PCC is ready at/.test(this.output)) {
+          // The setup code line follows the ready line; give it a moment.
+          setTimeout(() => {
+            const c = /Setup code: (\S+)/.exec(this.output);
+            if (c) this.setupCode = c[1]!;
+            clearTimeout(timer);
+            resolve();
+          }, 300);
+        }
+      };
+      proc.stdout!.on("data", onData);
+      proc.stderr!.on("data", onData);
+      proc.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`PCC exited with ${code}:\n${this.output.slice(-3000)}`));
+      });
+    });
+    proc.removeAllListeners("exit");
+  }
+
+  /** Graceful stop, as SIGTERM from the owner's terminal. */
+  async stop() {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise<void>((r) => p.once("exit", () => r()));
+    p.kill("SIGTERM");
+    await gone;
+  }
+
+  /** A crash: PCC dies at once, its helpers are left behind. */
+  async kill() {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise<void>((r) => p.once("exit", () => r()));
+    p.kill("SIGKILL");
+    await gone;
+  }
+
+  cli(...args: string[]) {
+    const r = spawnSync(process.execPath, [TSX, path.join(ROOT, "server/cli/pcc-cli.ts"), ...args], { cwd: ROOT, env: this.env, encoding: "utf8", timeout: 240_000 });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** Calls a tRPC procedure over HTTP like the shell does. */
+  async trpc(proc: string, input: unknown, cookie?: string, kind: "query" | "mutation" = "mutation") {
+    const url = `${this.shellUrl}/api/trpc/${proc}`;
+    const r =
+      kind === "query"
+        ? await httpGet(`${url}?input=${encodeURIComponent(JSON.stringify(input ?? null))}`, { cookie })
+        : await httpGet(url, { method: "POST", cookie, body: JSON.stringify(input ?? null), headers: { "content-type": "application/json", origin: this.shellUrl } });
+    return { ...r, json: JSON.parse(r.text) as { result?: { data: unknown }; error?: { message: string; data: { code: string } } } };
+  }
+
+  /** Claims the box with the printed setup code and returns the session cookie. */
+  async claim(): Promise<string> {
+    const r = await this.trpc("auth.claim", { code: this.setupCode });
+    const set = ([] as string[]).concat(r.headers["set-cookie"] ?? []);
+    const cookie = set.map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-pcc_session="));
+    if (!cookie) throw new Error(`claim failed: ${r.text}`);
+    return cookie;
+  }
+
+  /** Follows the app sign-in handoff as a browser would and returns the app cookie. */
+  async appCookie(appId: string, sessionCookie: string): Promise<string> {
+    const start = await httpGet(`${this.shellUrl}/_pcc/app-auth/${appId}/`, { cookie: sessionCookie });
+    const finish = await httpGet(String(start.headers.location), {});
+    const set = ([] as string[]).concat(finish.headers["set-cookie"] ?? []);
+    const cookie = set.map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-pcc_app="));
+    if (!cookie) throw new Error(`no app cookie: ${start.status} ${finish.status} ${finish.text}`);
+    return cookie;
+  }
+
+  /** Raw libpod API of this PCC's Podman, for assertions the product does not expose. */
+  async podman(pathAndQuery: string, method = "GET", body?: unknown) {
+    const r = await request(`http://d/v4.0.0/libpod${pathAndQuery}`, {
+      method: method as "GET",
+      dispatcher: new Agent({ connect: { socketPath: path.join(this.dataDir, "run/podman.sock") } }),
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.body.text();
+    return { status: r.statusCode, json: text ? (JSON.parse(text) as unknown) : null };
+  }
+
+  cleanup() {
+    // Podman's storage keeps its overlay directory mounted after the service exits.
+    const mounts = fs.readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(this.dataDir));
+    for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m]);
+    fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** A throwaway catalog: hello, a second local app, a broken manifest. */
+export function makeTestCatalog(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-catalog-"));
+  const src = path.join(ROOT, "apps-catalog/hello");
+  fs.cpSync(src, path.join(dir, "hello"), { recursive: true });
+  fs.cpSync(src, path.join(dir, "second"), { recursive: true });
+  const y = path.join(dir, "second/app.yaml");
+  fs.writeFileSync(y, fs.readFileSync(y, "utf8").replace("id: hello", "id: second").replace("name: Hello", "name: Second"));
+  fs.mkdirSync(path.join(dir, "broken"));
+  fs.writeFileSync(path.join(dir, "broken/app.yaml"), "id: broken\nname: Broken\nport: 80\n");
+  return dir;
+}

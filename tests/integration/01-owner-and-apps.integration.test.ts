@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpGet, makeTestCatalog, PccInstance } from "../helpers/pcc-instance";
+
+type Inspect = {
+  HostConfig: { CapDrop?: string[]; ReadonlyRootfs: boolean; SecurityOpt?: string[]; Memory: number; PidsLimit: number; Init: boolean; UsernsMode: string; PortBindings?: Record<string, unknown> | null };
+  Config: { Labels: Record<string, string> };
+  NetworkSettings: { Ports?: Record<string, unknown> | null };
+  State: { Pid: number; Running: boolean };
+};
+
+describe("owner claims PCC, installs and uses apps", () => {
+  let pcc: PccInstance;
+  let catalogDir: string;
+  let session = "";
+
+  beforeAll(async () => {
+    catalogDir = makeTestCatalog();
+    pcc = await PccInstance.start({ catalogDir });
+  });
+  afterAll(async () => {
+    await pcc?.stop();
+    pcc?.cleanup();
+    fs.rmSync(catalogDir, { recursive: true, force: true });
+  });
+
+  it("prints a setup code and refuses everything owner-only before the claim", async () => {
+    expect(pcc.setupCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    const state = await pcc.trpc("auth.state", null, undefined, "query");
+    expect(state.json.result?.data).toEqual({ claimed: false, signedIn: false });
+    const list = await pcc.trpc("apps.list", null, undefined, "query");
+    expect(list.status).toBe(401);
+  });
+
+  it("rejects a wrong setup code and changes nothing, then claims once", async () => {
+    const wrong = await pcc.trpc("auth.claim", { code: "AAAA-AAAA" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json.error?.message).toMatch(/not right/);
+    expect((await pcc.trpc("auth.state", null, undefined, "query")).json.result?.data).toEqual({ claimed: false, signedIn: false });
+
+    session = await pcc.claim();
+    const state = await pcc.trpc("auth.state", null, session, "query");
+    expect(state.json.result?.data).toEqual({ claimed: true, signedIn: true });
+
+    const reused = await pcc.trpc("auth.claim", { code: pcc.setupCode });
+    expect(reused.status).toBe(403);
+    expect(reused.json.error?.message).toMatch(/already has an owner/);
+  });
+
+  it("refuses mutations that do not come from the shell's origin", async () => {
+    const r = await httpGet(`${pcc.shellUrl}/api/trpc/apps.install`, {
+      method: "POST",
+      cookie: session,
+      body: JSON.stringify({ id: "hello" }),
+      headers: { "content-type": "text/plain", origin: pcc.appUrl("evil") },
+    });
+    expect(r.status).toBe(403);
+  });
+
+  it("loads the catalog and reports the malformed manifest without hiding the rest", async () => {
+    const r = await pcc.trpc("apps.catalog", null, session, "query");
+    const data = r.json.result?.data as { apps: { id: string }[]; problems: { source: string; message: string }[] };
+    expect(data.apps.map((a) => a.id).sort()).toEqual(["hello", "second"]);
+    expect(data.problems).toHaveLength(1);
+    expect(data.problems[0]!.source).toContain("broken");
+  });
+
+  it("installs hello from the CLI, hardened and unpublished", async () => {
+    const bad = pcc.cli("app", "install", "no-such-app");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/no app "no-such-app"/);
+
+    const r = pcc.cli("app", "install", "hello");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/hello\s+running/);
+
+    const again = pcc.cli("app", "install", "hello");
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(/already installed/);
+
+    const { json } = await pcc.podman("/containers/pcc-hello/json");
+    const c = json as Inspect;
+    expect(c.HostConfig.CapDrop?.length).toBeGreaterThan(10);
+    expect(c.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(c.HostConfig.SecurityOpt).toContain("no-new-privileges");
+    expect(c.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    expect(c.HostConfig.PidsLimit).toBe(32);
+    expect(c.HostConfig.Init).toBe(true);
+    expect(c.Config.Labels["pcc.app"]).toBe("hello");
+    const bound = Object.values(c.HostConfig.PortBindings ?? {}).flat().filter((b) => (b as { HostPort?: string } | null)?.HostPort);
+    expect(bound, JSON.stringify(c.HostConfig.PortBindings)).toEqual([]);
+    // Its own user-namespace range: root in the container is an unprivileged uid on the host.
+    const uidMap = fs.readFileSync(`/proc/${c.State.Pid}/uid_map`, "utf8").trim().split(/\s+/);
+    expect(uidMap[0]).toBe("0");
+    expect(Number(uidMap[1])).toBeGreaterThan(0);
+    expect(Number(uidMap[2])).toBeLessThan(4294967295);
+    const net = (await pcc.podman("/networks/pcc-hello/json")).json as { options?: Record<string, string> };
+    expect(net.options?.isolate).toBe("true");
+  });
+
+  it("serves the app only to the owner, and never hands the app a PCC credential", async () => {
+    const anon = await httpGet(`${pcc.appUrl("hello")}/`);
+    expect(anon.status).toBe(302);
+    expect(anon.headers.location).toBe(`${pcc.shellUrl}/_pcc/app-auth/hello/`);
+    expect(anon.text).not.toContain("Hello from PCC");
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { method: "POST" })).status).toBe(401);
+    // The owner's shell session is host-only and is not an app credential.
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: session })).status).toBe(302);
+    // Without a session the handoff sends the browser to the shell's sign-in.
+    const noSession = await httpGet(`${pcc.shellUrl}/_pcc/app-auth/hello/`);
+    expect(noSession.status).toBe(302);
+    expect(String(noSession.headers.location)).toMatch(/^\/\?next=/);
+
+    const appCookie = await pcc.appCookie("hello", session);
+    const ok = await httpGet(`${pcc.appUrl("hello")}/`, { cookie: appCookie });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("Hello from PCC");
+
+    const seen = await httpGet(`${pcc.appUrl("hello")}/cgi-bin/whoami`, { cookie: `theme=dark; ${appCookie}; lang=en` });
+    expect(seen.status).toBe(200);
+    expect(seen.text).toContain("theme=dark");
+    expect(seen.text).toContain("lang=en");
+    expect(seen.text).not.toContain("pcc_app");
+    expect(seen.text).not.toContain(appCookie.split("=")[1]!);
+
+    // One app's credential opens nothing else: not the shell, not another app.
+    expect((await pcc.trpc("apps.list", null, appCookie, "query")).status).toBe(401);
+    expect(pcc.cli("app", "install", "second").code).toBe(0);
+    expect((await httpGet(`${pcc.appUrl("second")}/`, { cookie: appCookie.replace("hello", "second") })).status).toBe(302);
+    const swapped = await httpGet(`${pcc.appUrl("second")}/`, { cookie: appCookie });
+    expect(swapped.status).toBe(302);
+    // A handoff code for one app cannot be redeemed at another.
+    const start = await httpGet(`${pcc.shellUrl}/_pcc/app-auth/hello/`, { cookie: session });
+    const stolen = String(start.headers.location).replace("//hello.", "//second.");
+    expect((await httpGet(stolen)).status).toBe(400);
+  });
+
+  it("stops, starts and removes apps, keeping data only when asked", async () => {
+    const appCookie = await pcc.appCookie("hello", session);
+    expect(pcc.cli("app", "stop", "hello").stdout).toMatch(/hello\s+stopped/);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: appCookie })).status).toBe(503);
+    expect(pcc.cli("app", "start", "hello").stdout).toMatch(/hello\s+running/);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: appCookie })).status).toBe(200);
+
+    const list = JSON.parse(pcc.cli("app", "list", "--json").stdout) as { id: string; status: string }[];
+    expect(list.map((a) => [a.id, a.status])).toEqual([
+      ["hello", "running"],
+      ["second", "running"],
+    ]);
+
+    expect(pcc.cli("app", "remove", "hello").code).toBe(0);
+    expect((await pcc.podman("/volumes/pcc-hello-data/exists")).status).toBe(204);
+    expect((await pcc.podman("/containers/pcc-hello/exists")).status).toBe(404);
+    expect((await pcc.podman("/networks/pcc-hello/exists")).status).toBe(404);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: appCookie })).status).toBe(404);
+    const catalog = (await pcc.trpc("apps.catalog", null, session, "query")).json.result?.data as { apps: { id: string; hasKeptData: boolean; installed: boolean }[] };
+    expect(catalog.apps.find((a) => a.id === "hello")).toMatchObject({ installed: false, hasKeptData: true });
+
+    expect(pcc.cli("app", "remove", "second", "--purge").code).toBe(0);
+    expect((await pcc.podman("/volumes/pcc-second-data/exists")).status).toBe(404);
+    expect(pcc.cli("app", "remove", "second").stderr).toMatch(/not installed/);
+  });
+});
