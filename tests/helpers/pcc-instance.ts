@@ -6,7 +6,6 @@ import path from "node:path";
 import { Agent, request } from "undici";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TSX = path.join(ROOT, "node_modules/tsx/dist/cli.mjs");
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -91,7 +90,7 @@ export class PccInstance {
   async boot() {
     this.output = "";
     this.setupCode = null;
-    const proc = spawn(process.execPath, [TSX, path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
     this.proc = proc;
     const logFile = fs.createWriteStream(path.join(this.dataDir, "test-output.log"), { flags: "a" });
     await new Promise<void>((resolve, reject) => {
@@ -140,7 +139,7 @@ export class PccInstance {
   }
 
   cli(...args: string[]) {
-    const r = spawnSync(process.execPath, [TSX, path.join(ROOT, "server/cli/pcc-cli.ts"), ...args], { cwd: ROOT, env: this.env, encoding: "utf8", timeout: 240_000 });
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "server/cli/pcc-cli.ts"), ...args], { cwd: ROOT, env: this.env, encoding: "utf8", timeout: 240_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 

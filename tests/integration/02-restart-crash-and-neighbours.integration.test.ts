@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { httpGet, PccInstance, waitFor } from "../helpers/pcc-instance";
+
+type App = { id: string; status: string };
+const labels = { "pcc.managed": "true", "pcc.app": "ghost" };
+
+describe("state survives restarts and crashes", () => {
+  const instances: PccInstance[] = [];
+  afterAll(async () => {
+    for (const p of instances) {
+      await p.stop();
+      p.cleanup();
+    }
+  });
+
+  it("brings every app back to the state the owner left it in, after a clean stop", async () => {
+    const pcc = await PccInstance.start();
+    instances.push(pcc);
+    const session = await pcc.claim();
+    expect(pcc.cli("app", "install", "hello").code).toBe(0);
+    await pcc.stop();
+    // Stopping PCC stops what it started, apps included.
+    await pcc.boot();
+    expect(pcc.setupCode).toBeNull();
+    const apps = JSON.parse(pcc.cli("app", "list", "--json").stdout) as App[];
+    expect(apps).toMatchObject([{ id: "hello", status: "running" }]);
+    // The owner's session is in SQLite: still signed in after the restart.
+    expect((await pcc.trpc("auth.state", null, session, "query")).json.result?.data).toEqual({ claimed: true, signedIn: true });
+    const cookie = await pcc.appCookie("hello", session);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie })).text).toContain("Hello from PCC");
+
+    expect(pcc.cli("app", "stop", "hello").code).toBe(0);
+    await pcc.stop();
+    await pcc.boot();
+    expect(JSON.parse(pcc.cli("app", "list", "--json").stdout)).toMatchObject([{ id: "hello", status: "stopped" }]);
+  });
+
+  it("finishes an install interrupted by a crash and sweeps leftovers that belong to no app", async () => {
+    const pcc = instances[0]!;
+    expect(pcc.cli("app", "remove", "hello", "--purge").code).toBe(0);
+    const session = await pcc.claim().catch(() => null);
+    expect(session).toBeNull(); // already claimed: the setup code is gone for good
+    // A leftover as an earlier crash could leave it: labelled as PCC's, owned by no app.
+    await pcc.podman("/volumes/create", "POST", { Name: "pcc-ghost-data", Label: labels });
+
+    const login = pcc.cli("login-code").stdout.match(/: (\S+)$/m)?.[1];
+    const signIn = await pcc.trpc("auth.signIn", { code: login });
+    const cookie = ([] as string[]).concat(signIn.headers["set-cookie"] ?? [])[0]!.split(";")[0]!;
+    expect((await pcc.trpc("apps.install", { id: "hello" }, cookie)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 400));
+    await pcc.kill();
+
+    await pcc.boot();
+    await waitFor("hello running again", async () => {
+      const apps = JSON.parse(pcc.cli("app", "list", "--json").stdout) as App[];
+      return apps.length === 1 && apps[0]!.status === "running";
+    });
+    expect((await pcc.podman("/volumes/pcc-ghost-data/exists")).status).toBe(404);
+    const after = await pcc.appCookie("hello", cookie);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: after })).status).toBe(200);
+  });
+
+  it("runs two PCCs side by side without sharing networks or apps", async () => {
+    const other = await PccInstance.start();
+    instances.push(other);
+    const first = instances[0]!;
+    expect(other.cli("app", "install", "hello").code).toBe(0);
+    const netA = (await first.podman("/networks/pcc-hello/json")).json as { network_interface: string; subnets: { subnet: string }[] };
+    const netB = (await other.podman("/networks/pcc-hello/json")).json as { network_interface: string; subnets: { subnet: string }[] };
+    expect(netA.network_interface).not.toBe(netB.network_interface);
+    expect(netA.subnets[0]!.subnet).not.toBe(netB.subnets[0]!.subnet);
+    // Each PCC's owner credential works only at its own PCC.
+    const sessionB = await other.claim();
+    const appB = await other.appCookie("hello", sessionB);
+    expect((await httpGet(`${other.appUrl("hello")}/`, { cookie: appB })).status).toBe(200);
+    expect((await httpGet(`${first.appUrl("hello")}/`, { cookie: appB })).status).toBe(302);
+    expect(JSON.parse(first.cli("app", "list", "--json").stdout)).toHaveLength(1);
+  });
+});
