@@ -28,6 +28,12 @@ async function main() {
   console.log(`PCC is ready at ${config.shellOrigin}`);
   const code = await services.auth.issueSetupCode();
   if (code) console.log(`Setup code: ${code}`);
+  // An expired or burnt setup code is replaced, so an unclaimed box never needs a restart.
+  setInterval(async () => {
+    if (services.auth.setupCode.active || (await services.auth.isClaimed())) return;
+    const fresh = await services.auth.issueSetupCode();
+    if (fresh) console.log(`Setup code: ${fresh}`);
+  }, 30_000).unref();
 }
 
 main().catch((e: Error) => {

@@ -7,7 +7,9 @@ import { SESSION_COOKIE } from "../modules/auth/auth.service";
 import { readCookie } from "./cookies";
 
 /** Only same-origin absolute paths: an open redirect here would hand out credentials. */
-export const safeReturnPath = (p: string | null | undefined) => (p && p.startsWith("/") && !p.startsWith("//") && !p.includes("\\") ? p : "/");
+// Browsers drop tabs and newlines inside URLs, so "/\t/evil.com" would become "//evil.com": no control
+// characters, no whitespace, no backslashes, no second leading slash.
+export const safeReturnPath = (p: string | null | undefined) => (p && /^\/(?![/\\])[^\x00-\x20\x7f\\]*$/.test(p) ? p : "/");
 
 function redirect(res: ServerResponse, location: string, cookie?: string) {
   res.statusCode = 302;

@@ -21,6 +21,7 @@ export class AppGrants {
 
   /** Returns a one-time handoff code the app host exchanges for the cookie (never the token in a URL). */
   async issue(appId: string, sessionId: string, sessionExpiresAt: Date): Promise<string> {
+    for (const [c, h] of this.handoffs) if (h.expiresAt < this.now()) this.handoffs.delete(c);
     let token = [...this.grants].find(([, g]) => g.appId === appId && g.sessionId === sessionId && g.expiresAt > this.now())?.[0];
     if (!token) {
       token = randomToken(32);
