@@ -9,6 +9,7 @@ import type { Logger } from "../../logger";
 export class ProxyService {
   private inFlight: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  private lastLoaded: string | null = null;
 
   constructor(
     private readonly server: ProxyServer,
@@ -31,7 +32,11 @@ export class ProxyService {
 
   private async load() {
     const apps = await this.apps();
-    await this.server.load(buildCaddyConfig({ ...this.base, apps }));
+    const config = JSON.stringify(buildCaddyConfig({ ...this.base, apps }));
+    // A /load restarts Caddy's servers: skip it when nothing changed (the periodic reconcile).
+    if (config === this.lastLoaded) return;
+    await this.server.load(JSON.parse(config));
+    this.lastLoaded = config;
     this.log.debug({ apps: apps.length }, "proxy configured");
   }
 }
