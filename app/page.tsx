@@ -1,0 +1,5 @@
+import { Shell } from "@/web/components/shell";
+
+export default function Home() {
+  return <Shell />;
+}
