@@ -49,6 +49,7 @@ export class AppsService {
       image: imageRef(m),
       installed: installed.has(m.id),
       hasKeptData: kept.has(m.id),
+      installError: this.lastError.get(m.id) ?? null,
     }));
     return { apps, problems };
   }

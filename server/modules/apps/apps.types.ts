@@ -15,6 +15,8 @@ export type CatalogApp = {
   installed: boolean;
   /** Data kept from an earlier uninstall, reused on install. */
   hasKeptData: boolean;
+  /** Why the last install of this app failed (and was rolled back), if it did. */
+  installError: string | null;
 };
 
 export type CatalogProblem = { source: string; message: string };

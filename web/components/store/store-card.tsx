@@ -1,6 +1,8 @@
 "use client";
 
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
+import { useTRPC } from "@/web/lib/trpc";
 import { isBusy, useAppMutations, type CatalogApp, type InstalledApp } from "@/web/hooks/use-apps";
 import { errorMessage } from "@/web/lib/errors";
 import { AppIcon } from "@/web/components/ui/app-icon";
@@ -12,7 +14,13 @@ type Props = { app: CatalogApp; installed: InstalledApp | undefined; onOpen: (id
 export function StoreCard({ app, installed, onOpen }: Props) {
   const { install } = useAppMutations();
   const { failure, arm } = useVanishedInstall(installed, install.isSuccess);
-  const error = errorMessage(install.error) ?? failure;
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  // The catalog carries the reason of a failed install: fetch it once the failure shows.
+  useEffect(() => {
+    if (failure) void queryClient.invalidateQueries({ queryKey: trpc.apps.catalog.queryKey() });
+  }, [failure, queryClient, trpc]);
+  const error = errorMessage(install.error) ?? (failure ? (app.installError ?? failure) : null);
   const busy = install.isPending || (installed && isBusy(installed.status));
   const progress = install.isPending ? "Starting install" : installed ? (installed.progress ?? label(installed)) : null;
 
