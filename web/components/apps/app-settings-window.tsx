@@ -5,6 +5,7 @@ import { isBusy, useAppMutations, useInstalledApp } from "@/web/hooks/use-apps";
 import { errorMessage } from "@/web/lib/errors";
 import { AppIcon } from "@/web/components/ui/app-icon";
 import { Button } from "@/web/components/ui/button";
+import { DetailRow } from "@/web/components/ui/detail-row";
 import { Spinner } from "@/web/components/ui/spinner";
 import { StatusDot } from "@/web/components/ui/status-dot";
 import { UninstallDialog } from "./uninstall-dialog";
@@ -35,14 +36,14 @@ export function AppSettingsWindow({ id, onOpen, onUninstalled }: Props) {
       </div>
 
       <dl className="mt-6 divide-y divide-slate-900/5 rounded-xl bg-white/70 text-sm ring-1 ring-slate-900/5">
-        <Row label="Status">
+        <DetailRow label="Status">
           <span className="flex items-center gap-2">
             {busy ? <Spinner className="size-3.5 text-indigo-600" /> : <StatusDot status={app.status} />}
             <span data-testid={`app-status-${id}`}>{app.status}</span>
           </span>
-        </Row>
-        {app.progress && isBusy(app.status) && <Row label="Step">{app.progress}</Row>}
-        <Row label="Installed">{new Date(app.installedAt).toLocaleString()}</Row>
+        </DetailRow>
+        {app.progress && isBusy(app.status) && <DetailRow label="Step">{app.progress}</DetailRow>}
+        <DetailRow label="Installed">{new Date(app.installedAt).toLocaleString()}</DetailRow>
       </dl>
 
       {app.error && <p className="mt-3 text-sm text-rose-600">{app.error}</p>}
@@ -82,15 +83,6 @@ export function AppSettingsWindow({ id, onOpen, onUninstalled }: Props) {
           }}
         />
       )}
-    </div>
-  );
-}
-
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex items-center justify-between gap-4 px-4 py-2.5">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 truncate text-right text-slate-800">{children}</dd>
     </div>
   );
 }

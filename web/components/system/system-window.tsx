@@ -1,20 +1,13 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { SystemStatus as Status } from "@/server/modules/system/system.service";
 import { useTRPC } from "@/web/lib/trpc";
 import { errorMessage } from "@/web/lib/errors";
 import { Button } from "@/web/components/ui/button";
+import { DetailRow } from "@/web/components/ui/detail-row";
 import { Spinner } from "@/web/components/ui/spinner";
 
-type Status = {
-  version: string;
-  domain: string;
-  shellUrl: string;
-  podman: { ok: boolean; version: string | null };
-  caddy: { ok: boolean };
-  apps: { installed: number; running: number };
-  uptimeSeconds: number;
-};
 
 export function SystemWindow() {
   const trpc = useTRPC();
@@ -37,18 +30,18 @@ export function SystemWindow() {
         <p className="mt-4 text-sm text-rose-600">{errorMessage(status.error)}</p>
       ) : (
         <dl className="mt-4 divide-y divide-slate-900/5 rounded-xl bg-white/70 text-sm ring-1 ring-slate-900/5">
-          <Row label="PCC version">{s.version}</Row>
-          <Row label="Domain">{s.domain}</Row>
-          <Row label="Uptime">{formatUptime(s.uptimeSeconds)}</Row>
-          <Row label="Apps">
+          <DetailRow label="PCC version">{s.version}</DetailRow>
+          <DetailRow label="Domain">{s.domain}</DetailRow>
+          <DetailRow label="Uptime">{formatUptime(s.uptimeSeconds)}</DetailRow>
+          <DetailRow label="Apps">
             {s.apps.running} running of {s.apps.installed} installed
-          </Row>
-          <Row label="Containers (Podman)">
+          </DetailRow>
+          <DetailRow label="Containers (Podman)">
             <Health ok={s.podman.ok}>{s.podman.ok ? (s.podman.version ?? "OK") : "Unavailable"}</Health>
-          </Row>
-          <Row label="Web server (Caddy)">
+          </DetailRow>
+          <DetailRow label="Web server (Caddy)">
             <Health ok={s.caddy.ok}>{s.caddy.ok ? "OK" : "Unavailable"}</Health>
-          </Row>
+          </DetailRow>
         </dl>
       )}
       <div className="mt-6 flex items-center gap-3">
@@ -61,14 +54,6 @@ export function SystemWindow() {
   );
 }
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="flex items-center justify-between gap-4 px-4 py-2.5">
-      <dt className="text-slate-500">{label}</dt>
-      <dd className="min-w-0 truncate text-right text-slate-800">{children}</dd>
-    </div>
-  );
-}
 
 function Health({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   return (
