@@ -4,8 +4,8 @@ import type { Config } from "./config";
 import type { Logger } from "./logger";
 import { migrate, openDb } from "./adapters/db/db";
 import { startCaddy } from "./host/caddy-service";
-import type { Child } from "./host/child";
 import { startPodmanService } from "./host/podman-service";
+import { Supervised } from "./host/supervised";
 import { createHttpServer } from "./http/http-server";
 import { startCliServer } from "./cli/cli-server";
 import { createServices } from "./services";
@@ -32,7 +32,7 @@ export async function boot(config: Config, log: Logger) {
   const lockFile = `${config.paths.run}/pcc.pid`;
   acquireLock(lockFile);
 
-  const children: Child[] = [];
+  const children: Supervised[] = [];
   const servers: { close: (cb: () => void) => void }[] = [];
   let db: ReturnType<typeof openDb> | null = null;
   let services: ReturnType<typeof createServices> | null = null;
@@ -51,8 +51,12 @@ export async function boot(config: Config, log: Logger) {
   try {
     await migrate(config.root, config.paths.db);
     db = openDb(config.paths.db);
-    children.push(await startPodmanService(config, log));
-    children.push(await startCaddy(config, log));
+    const podman = new Supervised("podman", () => startPodmanService(config, log), async () => services?.reconciler.reconcile(), log);
+    const caddy = new Supervised("caddy", () => startCaddy(config, log), async () => services?.proxy.reload(), log);
+    for (const helper of [podman, caddy]) {
+      await helper.start();
+      children.push(helper);
+    }
     services = createServices(config, db, log);
 
     let nextHandler = null;

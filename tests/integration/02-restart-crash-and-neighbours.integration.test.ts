@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { httpGet, PccInstance, waitFor } from "../helpers/pcc-instance";
 
@@ -75,5 +77,22 @@ describe("state survives restarts and crashes", () => {
     expect((await httpGet(`${other.appUrl("hello")}/`, { cookie: appB })).status).toBe(200);
     expect((await httpGet(`${first.appUrl("hello")}/`, { cookie: appB })).status).toBe(302);
     expect(JSON.parse(first.cli("app", "list", "--json").stdout)).toHaveLength(1);
+  });
+
+  it("restarts Caddy and Podman's service when they die, with the same apps and credentials", async () => {
+    const pcc = instances[1]!;
+    const session = await pcc.claim().catch(() => null);
+    expect(session).toBeNull();
+    const login = pcc.cli("login-code").stdout.match(/: (\S+)$/m)?.[1];
+    const signIn = await pcc.trpc("auth.signIn", { code: login });
+    const cookie = ([] as string[]).concat(signIn.headers["set-cookie"] ?? [])[0]!.split(";")[0]!;
+    const app = await pcc.appCookie("hello", cookie);
+    for (const helper of ["caddy", "podman"]) {
+      const pid = Number(fs.readFileSync(path.join(pcc.dataDir, `run/${helper}.pid`), "utf8"));
+      process.kill(pid, "SIGKILL");
+      await waitFor(`${helper} restarted`, async () => Number(fs.readFileSync(path.join(pcc.dataDir, `run/${helper}.pid`), "utf8")) !== pid);
+      await waitFor(`hello served after ${helper} restarted`, async () => (await httpGet(`${pcc.appUrl("hello")}/`, { cookie: app })).status === 200);
+    }
+    expect(JSON.parse(pcc.cli("status", "--json").stdout)).toMatchObject({ podman: { ok: true }, caddy: { ok: true } });
   });
 });

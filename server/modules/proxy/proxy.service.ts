@@ -30,6 +30,12 @@ export class ProxyService {
     return this.queued;
   }
 
+  /** Loads the config even if unchanged: after Caddy restarted with an empty one. */
+  reload(): Promise<void> {
+    this.lastLoaded = null;
+    return this.sync();
+  }
+
   private async load() {
     const apps = await this.apps();
     const config = JSON.stringify(buildCaddyConfig({ ...this.base, apps }));
