@@ -79,6 +79,17 @@ describe("state survives restarts and crashes", () => {
     expect(JSON.parse(first.cli("app", "list", "--json").stdout)).toHaveLength(1);
   });
 
+  it("fails a registry app cleanly at the pull (no registry here) and leaves nothing behind", async () => {
+    const pcc = instances[0]!;
+    const r = pcc.cli("app", "install", "uptime-kuma");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Could not download docker\.io\/louislam\/uptime-kuma/);
+    expect(JSON.parse(pcc.cli("app", "list", "--json").stdout).map((a: App) => a.id)).toEqual(["hello"]);
+    expect((await pcc.podman("/networks/pcc-uptime-kuma/exists")).status).toBe(404);
+    expect((await pcc.podman("/volumes/pcc-uptime-kuma-data/exists")).status).toBe(404);
+    expect((await pcc.podman("/containers/pcc-uptime-kuma/exists")).status).toBe(404);
+  });
+
   it("restarts Caddy and Podman's service when they die, with the same apps and credentials", async () => {
     const pcc = instances[1]!;
     const session = await pcc.claim().catch(() => null);
