@@ -39,8 +39,7 @@ export async function handleAppAuthStart(req: IncomingMessage, res: ServerRespon
   const rest = safeReturnPath(`${m[2] ?? "/"}${url.search}`);
   const session = await services.auth.validate(readCookie(req.headers.cookie, SESSION_COOKIE));
   if (!session) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${appId.data}${rest}`)}`);
-  const app = (await services.apps.list()).find((a) => a.id === appId.data);
-  if (!app) return text(res, 404, "This app is not installed.");
+  if (!(await services.apps.isInstalled(appId.data))) return text(res, 404, "This app is not installed.");
   const code = await services.auth.grants.issue(appId.data, session.id, session.expiresAt);
   const target = new URL("/.pcc/auth", config.appOrigin(appId.data));
   target.searchParams.set("code", code);

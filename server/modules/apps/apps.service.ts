@@ -59,6 +59,10 @@ export class AppsService {
     return Promise.all(rows.map((r) => this.describe(r)));
   }
 
+  async isInstalled(id: string) {
+    return (await this.d.repo.get(id))?.phase === "installed";
+  }
+
   async get(id: string): Promise<InstalledApp> {
     return this.describe(await this.requireRow(id));
   }
@@ -138,7 +142,6 @@ export class AppsService {
   }
 
   async remove(id: string, opts: { keepData: boolean }) {
-    await this.requireRow(id);
     await this.locks.run(id, async () => {
       const row = await this.requireRow(id);
       if (row.phase === "installing") throw new DomainError("CONFLICT", `${row.name} is still installing.`);
