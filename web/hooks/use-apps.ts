@@ -32,7 +32,8 @@ export function useInstalledApp(id: string): InstalledApp | undefined {
 
 export function useCatalog() {
   const trpc = useTRPC();
-  return useQuery(trpc.apps.catalog.queryOptions());
+  // Re-read now and then: an install or removal may finish after the mutation that asked for it.
+  return useQuery({ ...trpc.apps.catalog.queryOptions(), refetchInterval: 5_000 });
 }
 
 /** After any app mutation both the dock (list) and the store (catalog flags) are stale. */

@@ -1,0 +1,192 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+// Runs after 01: the PCC is claimed, and hello is uninstalled with its data kept.
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this through the PCC Playwright config`);
+  return value;
+}
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const INSTALL_TIMEOUT = 120_000;
+const PHONE = { width: 390, height: 844 };
+
+test.use({ viewport: PHONE, isMobile: true, hasTouch: true });
+
+/** What the owner does on the machine: `./pcc login-code`. */
+function loginCode(): string {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "server/cli/pcc-cli.ts", "login-code"], {
+    cwd: ROOT,
+    env: { ...process.env, PCC_DATA_DIR: env("PCC_E2E_DATA_DIR") },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  const m = /Sign-in code \(one use, 10 minutes\): (\S+)/.exec(out);
+  if (!m) throw new Error(`pcc login-code printed no code:\n${out}`);
+  return m[1];
+}
+
+async function box(locator: Locator) {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error("element has no bounding box (not visible?)");
+  return b;
+}
+
+async function signIn(page: Page, code: string) {
+  await page.getByTestId("signin-code-input").fill(code);
+  await page.getByTestId("signin-submit").tap();
+}
+
+/**
+ * Fetches from the page itself: Node's resolver (behind page.request) does not know *.localhost,
+ * while the browser maps it to loopback (see the config's host-resolver-rules).
+ */
+async function browserGet(page: Page, url: string) {
+  return page.evaluate(async (u) => {
+    const r = await fetch(u, { cache: "no-store" });
+    const bytes = (await r.arrayBuffer()).byteLength;
+    return { status: r.status, contentType: r.headers.get("content-type") ?? "", bytes };
+  }, url);
+}
+
+test("the owner signs in on a phone with a one-time code and uses an app", async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  const code = loginCode();
+  const networkChanged: string[] = [];
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText.includes("ERR_NETWORK_CHANGED")) networkChanged.push(r.url());
+  });
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+  await test.step("a claimed PCC asks to sign in; a wrong code is refused, the right one opens the desktop", async () => {
+    await page.goto("/");
+    await expect(page.getByTestId("signin-code-input")).toBeVisible();
+    await expect(page.getByTestId("setup-code-input")).toHaveCount(0);
+    await signIn(page, "ZZZZ-0000");
+    await expect(page.getByTestId("auth-error")).toBeVisible();
+    await expect(page.getByTestId("desktop")).toHaveCount(0);
+
+    await signIn(page, code);
+    await expect(page.getByTestId("desktop")).toBeVisible();
+  });
+
+  await test.step("the dock is a bar along the bottom of the phone's screen", async () => {
+    const dock = page.getByTestId("dock");
+    await expect(dock).toBeVisible();
+    await expect(page.getByTestId("dock-item-store")).toBeVisible();
+    await expect(page.getByTestId("dock-item-system")).toBeVisible();
+    const b = await box(dock);
+    expect(Math.abs(b.y + b.height - PHONE.height)).toBeLessThanOrEqual(1);
+    expect(b.x).toBeLessThanOrEqual(1);
+    expect(b.width).toBeGreaterThanOrEqual(PHONE.width - 2);
+  });
+
+  await test.step("the App Store is a full-screen sheet, and hello reinstalls and opens from it", async () => {
+    await page.getByTestId("dock-item-store").tap();
+    const store = page.getByTestId("window-store");
+    await expect(store).toBeVisible();
+    const s = await box(store);
+    expect(s.x).toBeLessThanOrEqual(1);
+    expect(s.width).toBeGreaterThanOrEqual(PHONE.width - 2);
+    expect(s.y).toBeLessThanOrEqual(1);
+
+    // 01 uninstalled hello keeping its data, so the store offers to reinstall it.
+    const install = page.getByTestId("store-install-hello");
+    await expect(install).toHaveText("Reinstall", { timeout: 30_000 });
+    await install.tap();
+    await expect(page.getByTestId("store-open-hello")).toBeVisible({ timeout: INSTALL_TIMEOUT });
+    await expect(page.getByTestId("dock-item-hello")).toBeVisible();
+
+    await page.getByTestId("store-open-hello").tap();
+    const appWindow = page.getByTestId("window-app-hello");
+    await expect(appWindow).toBeVisible();
+    await expect(appWindow).toHaveAttribute("data-focused", "true");
+    const a = await box(appWindow);
+    expect(a.width).toBeGreaterThanOrEqual(PHONE.width - 2);
+    const frame = page.frameLocator("[data-testid=app-iframe-hello]");
+    // The first load bounces through the app-auth redirect before the app answers.
+    const hello = frame.getByText("Hello from PCC");
+    try {
+      await expect(hello).toBeVisible({ timeout: 30_000 });
+    } catch (e) {
+      // Podman adding the app's network makes Chromium abort loads in flight (ERR_NETWORK_CHANGED);
+      // only then reopen the app once, as a user would. Any other failure stands.
+      if (!networkChanged.some((u) => u.includes("hello."))) throw e;
+      await appWindow.getByTestId("window-close").tap();
+      await page.getByTestId("dock-item-hello").tap();
+      await expect(hello).toBeVisible({ timeout: 30_000 });
+    }
+  });
+
+  await test.step("the same sign-in code does not work a second time", async () => {
+    const other = await browser.newContext({ ignoreHTTPSErrors: true, viewport: PHONE, isMobile: true, hasTouch: true });
+    try {
+      const otherPage = await other.newPage();
+      await otherPage.goto("/");
+      await signIn(otherPage, code);
+      await expect(otherPage.getByTestId("auth-error")).toBeVisible();
+      await expect(otherPage.getByTestId("desktop")).toHaveCount(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  await test.step("the web app manifest is served and installable", async () => {
+    const res = await page.evaluate(async () => {
+      const r = await fetch("/manifest.webmanifest", { cache: "no-store" });
+      return { status: r.status, text: await r.text() };
+    });
+    expect(res.status).toBe(200);
+    const manifest = JSON.parse(res.text) as {
+      name?: string;
+      display?: string;
+      start_url?: string;
+      icons?: { src: string; sizes?: string; type?: string }[];
+    };
+    expect(manifest.name).toBeTruthy();
+    expect(manifest.display).toBe("standalone");
+    expect(manifest.start_url).toBeTruthy();
+    const icons = manifest.icons ?? [];
+    for (const size of ["192x192", "512x512"]) {
+      const icon = icons.find((i) => (i.sizes ?? "").split(/\s+/).includes(size));
+      expect(icon, `an icon of ${size}`).toBeTruthy();
+      const got = await browserGet(page, new URL(icon!.src, page.url()).href);
+      expect(got.status, icon!.src).toBe(200);
+      expect(got.contentType, icon!.src).toMatch(/^image\/png\b/);
+      expect(got.bytes, icon!.src).toBeGreaterThan(0);
+    }
+    // The shell's page links it, so a phone's browser actually finds it.
+    await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", /manifest\.webmanifest$/);
+  });
+
+  await test.step("uninstalling hello while keeping its data leaves the PCC as it was", async () => {
+    const appWindow = page.getByTestId("window-app-hello");
+    const settings = page.getByTestId("window-settings-hello");
+    await page.getByTestId("app-settings-hello").tap();
+    await expect(settings).toBeVisible();
+    await expect(settings).toHaveAttribute("data-focused", "true");
+    await expect(page.getByTestId("app-status-hello")).toHaveText("running");
+    await page.getByTestId("app-uninstall-hello").tap();
+    const dialog = page.getByTestId("uninstall-dialog");
+    await expect(dialog).toBeVisible();
+    await expect(page.getByTestId("uninstall-keep-data")).toBeChecked();
+    await page.getByTestId("uninstall-confirm").tap();
+    await expect(page.getByTestId("dock-item-hello")).toHaveCount(0, { timeout: 60_000 });
+    await expect(dialog).toHaveCount(0);
+    await expect(settings).toHaveCount(0);
+    await expect(appWindow).toHaveCount(0);
+
+    // The store sheet was under the app's all along. Closing and opening it again loads the catalog
+    // afresh: when Chromium drops the remove request (ERR_NETWORK_CHANGED, as Podman takes the app's
+    // network down) the UI refreshes the catalog before the removal is done and never again.
+    const store = page.getByTestId("window-store");
+    await store.getByTestId("window-close").tap();
+    await expect(store).toHaveCount(0);
+    await page.getByTestId("dock-item-store").tap();
+    await expect(store).toBeVisible();
+    await expect(page.getByTestId("store-install-hello")).toHaveText("Reinstall", { timeout: 30_000 });
+  });
+});
