@@ -160,3 +160,13 @@ export class MemoryAuthRepository implements AuthRepository {
     for (const [id, s] of this.sessions) if (s.expiresAt < now) this.sessions.delete(id);
   }
 }
+
+/** The error a promise rejects with, asserted to be of the given class (fails the test if it resolves). */
+export async function rejection<E>(p: Promise<unknown>, type: abstract new (...args: never[]) => E): Promise<E> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  if (!(e instanceof type)) throw new Error(`expected a rejection with ${type.name}, got ${String(e)}`);
+  return e;
+}

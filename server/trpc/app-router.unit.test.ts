@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import { DomainError } from "../errors";
 import type { Session } from "../modules/auth/auth.types";
 import type { Services } from "../services";
-import { silentLogger } from "../testing/fakes";
+import { silentLogger, rejection } from "../testing/fakes";
 import { appRouter } from "./app-router";
 import type { Context } from "./context";
 import { createCallerFactory } from "./init";
@@ -46,14 +46,7 @@ function setup(opts: { claimed?: boolean; session?: Session | null; fresh?: bool
   return { caller: createCaller(ctx), auth, apps, system, setCookie, log };
 }
 
-const trpcError = async (p: Promise<unknown>) => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(TRPCError);
-  return e as TRPCError;
-};
+const trpcError = (p: Promise<unknown>) => rejection(p, TRPCError);
 
 describe("tRPC tiers", () => {
   it.each([

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DomainError } from "../../errors";
-import { FakeEngine, MemoryAppsRepository, silentLogger } from "../../testing/fakes";
+import { FakeEngine, MemoryAppsRepository, silentLogger, rejection } from "../../testing/fakes";
 import { AppGrants } from "../auth/app-grants";
 import { AppRuntime } from "./app-runtime";
 import { AppsService } from "./apps.service";
@@ -47,14 +47,7 @@ function setup() {
   return { engine, repo, catalog, runtime, syncProxy, grants, apps, probe };
 }
 
-const errorOf = async (p: Promise<unknown>) => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DomainError);
-  return e as DomainError;
-};
+const errorOf = (p: Promise<unknown>) => rejection(p, DomainError);
 
 describe("AppsService.install", () => {
   it("installs: row installed, network, volumes and a running container", async () => {

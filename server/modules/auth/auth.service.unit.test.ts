@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { DomainError } from "../../errors";
 import { readCookie } from "../../http/cookies";
-import { MemoryAuthRepository, silentLogger } from "../../testing/fakes";
+import { MemoryAuthRepository, silentLogger, rejection } from "../../testing/fakes";
 import { AppGrants } from "./app-grants";
 import { AuthService, SESSION_COOKIE } from "./auth.service";
 
@@ -16,14 +16,7 @@ function setup() {
   return { clock, repo, grants, auth, onChange };
 }
 
-const errorOf = async (p: Promise<unknown>) => {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(DomainError);
-  return e as DomainError;
-};
+const errorOf = (p: Promise<unknown>) => rejection(p, DomainError);
 
 const tokenOf = (cookie: string) => readCookie(cookie.split(";")[0], SESSION_COOKIE);
 
