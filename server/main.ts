@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import pino from "pino";
 import { boot } from "./boot";
 import { loadConfig } from "./config";
 import { createLogger } from "./logger";
@@ -6,7 +9,15 @@ process.env.NEXT_TELEMETRY_DISABLED = "1";
 
 async function main() {
   const config = loadConfig();
-  const log = createLogger(config.logLevel);
+  // The full structured log goes to a file; the console shows only what needs the owner's attention.
+  fs.mkdirSync(config.paths.logs, { recursive: true, mode: 0o700 });
+  const log = createLogger(
+    config.logLevel,
+    pino.multistream([
+      { level: config.logLevel as pino.Level, stream: pino.destination({ dest: path.join(config.paths.logs, "pcc.log"), mkdir: true, sync: false }) },
+      { level: "warn", stream: process.stdout },
+    ]),
+  );
   const { services, stop } = await boot(config, log);
 
   let stopping = false;
