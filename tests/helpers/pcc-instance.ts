@@ -122,20 +122,20 @@ export class PccInstance {
   }
 
   /** Graceful stop, as SIGTERM from the owner's terminal. */
-  async stop() {
-    const p = this.proc;
-    if (!p || p.exitCode !== null) return;
-    const gone = new Promise<void>((r) => p.once("exit", () => r()));
-    p.kill("SIGTERM");
-    await gone;
+  stop() {
+    return this.signal("SIGTERM");
   }
 
   /** A crash: PCC dies at once, its helpers are left behind. */
-  async kill() {
+  kill() {
+    return this.signal("SIGKILL");
+  }
+
+  private async signal(sig: NodeJS.Signals) {
     const p = this.proc;
     if (!p || p.exitCode !== null) return;
     const gone = new Promise<void>((r) => p.once("exit", () => r()));
-    p.kill("SIGKILL");
+    p.kill(sig);
     await gone;
   }
 
