@@ -1,6 +1,11 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 
-// The global setup boots a real PCC (Podman, Caddy, SQLite, the built shell) and exports its URLs.
+// Global setup makes the browser's network namespace; each spec boots its own PCC (playwright/pcc-fixture.ts).
+// Workers load this file after global setup, so the namespace's names are in the environment here.
+const netns = process.env.PCC_E2E_NETNS;
+const hostAddress = process.env.PCC_E2E_HOST_ADDRESS ?? "127.0.0.1";
+
 export default defineConfig({
   testDir: "playwright",
   testMatch: /.*\.e2e\.ts$/,
@@ -12,24 +17,21 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   outputDir: "test-results",
   use: {
-    baseURL: process.env.PCC_E2E_SHELL_URL,
     ignoreHTTPSErrors: true,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
-      executablePath: "/usr/bin/chromium",
+      executablePath: netns ? fileURLToPath(new URL("./playwright/chromium-in-netns.sh", import.meta.url)) : "/usr/bin/chromium",
       args: [
         "--disable-gpu",
         "--no-first-run",
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
-        // Nothing leaves the machine: every name is loopback or nothing.
-        "--host-resolver-rules=MAP *.localhost 127.0.0.1, MAP localhost 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        // Nothing leaves the machine: PCC's names go to its address on the namespace's link, the rest nowhere.
+        `--host-resolver-rules=MAP *.localhost ${hostAddress}, MAP localhost ${hostAddress}, MAP * ~NOTFOUND, EXCLUDE ${hostAddress}`,
       ],
     },
   },
-  projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } },
-  ],
+  projects: [{ name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 800 } } }],
 });

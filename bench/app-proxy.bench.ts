@@ -1,6 +1,7 @@
 /**
- * Cost of PCC's owner-only gate: the same app behind (b) a bare Caddy reverse_proxy and
- * (c) the route buildCaddyConfig() emits (header_regexp on the cookie + header rewrite).
+ * Cost of PCC's owner-only gateway: the same app behind (b) a bare Caddy reverse_proxy and
+ * (c) what PCC does: buildCaddyConfig()'s app route (credential file check, cookie strip) into the
+ * app's unix socket, forwarded by PCC's IngressForwarder (in its own process, as in PCC) to the app.
  * Design target: c / b >= 0.85.  Run: node --import tsx bench/app-proxy.bench.ts
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +15,7 @@ import autocannon from "autocannon";
 import { CaddyAdmin } from "../server/adapters/caddy/caddy-admin";
 import { APP_COOKIE, buildCaddyConfig } from "../server/adapters/caddy/caddy-config";
 import { randomToken } from "../server/modules/auth/tokens";
+import { TOKEN_PATTERN } from "../server/modules/gateway/gateway-files";
 
 const CONNECTIONS = 32;
 const WARMUP_S = 2;
@@ -43,7 +45,7 @@ server.keepAliveTimeout = 60000;
 server.listen(0, "127.0.0.1", () => process.stdout.write(server.address().port + "\\n"));
 `;
 
-const state: { tmp?: string; caddy?: ChildProcess; upstream?: ChildProcess; admin?: CaddyAdmin; caddyLog: string; caddyGone?: string } = {
+const state: { tmp?: string; caddy?: ChildProcess; upstream?: ChildProcess; gateway?: ChildProcess; admin?: CaddyAdmin; caddyLog: string; caddyGone?: string } = {
   caddyLog: "",
 };
 
@@ -123,7 +125,7 @@ async function measure(t: Target): Promise<number> {
 
 async function cleanup() {
   await state.admin?.close().catch(() => {});
-  await Promise.all([stop(state.caddy), stop(state.upstream)]);
+  await Promise.all([stop(state.caddy), stop(state.upstream), stop(state.gateway)]);
   if (state.tmp) await rm(state.tmp, { recursive: true, force: true });
 }
 
@@ -155,21 +157,31 @@ async function main() {
   await waitFor("Caddy admin API", 10_000, async () => ((await admin.ping()) ? true : undefined));
 
   const [httpsPort, httpPort] = [await freePort(), await freePort()];
-  const tokens = [randomToken(), randomToken(), randomToken()];
+  const shellOrigin = `https://${DOMAIN}:${httpsPort}`;
+  const gateway = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "gateway-host.ts"), tmp, String(upstreamPort), DOMAIN, shellOrigin], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  state.gateway = gateway;
+  const host = await new Promise<{ token: string; gateway: { grants: string; stopped: string; sockets: string }; gateSocket: string }>((resolve, reject) => {
+    gateway.stdout!.once("data", (d) => resolve(JSON.parse(String(d))));
+    gateway.once("exit", (c) => reject(new Error(`gateway host exited (${c})`)));
+  });
   const config = buildCaddyConfig({
     domain: DOMAIN,
     httpsPort,
     httpPort,
     bindAddress: LOOPBACK,
-    shellOrigin: `https://${DOMAIN}:${httpsPort}`,
+    shellOrigin,
     storageDir: join(tmp, "storage"),
     adminSocket,
     shellSocket: join(tmp, "shell.sock"), // nothing listens: the bench never hits the shell
-    apps: [{ id: "app", upstream: dial, tokens }],
+    gateSocket: host.gateSocket,
+    gateway: host.gateway,
+    tokenPattern: TOKEN_PATTERN,
   });
-  // The baseline: same server, same TLS, same cert, only the gate is missing.
+  // The baseline: same server, same TLS, same cert, only the gate is missing (before the *.domain route).
   const routes = config.apps.http.servers.pcc_https.routes as unknown[];
-  routes.splice(routes.length - 1, 0, {
+  routes.splice(1, 0, {
     match: [{ host: [BARE_HOST] }],
     handle: [{ handler: "reverse_proxy", upstreams: [{ dial }] }],
     terminal: true,
@@ -177,14 +189,14 @@ async function main() {
   await admin.load(config);
 
   // The wildcard cert is issued asynchronously after the first /load; poll until both hosts serve.
-  const cookie = `theme=dark; ${APP_COOKIE}=${tokens[1]}; lang=en`;
+  const cookie = `theme=dark; ${APP_COOKIE}=${host.token}; lang=en`;
   await waitFor("bare host over HTTPS", 30_000, async () => ((await get(httpsPort, { tls: true, host: BARE_HOST })).status === 200 ? true : undefined));
   await waitFor("app host over HTTPS", 10_000, async () => ((await get(httpsPort, { tls: true, host: APP_HOST, cookie })).status === 200 ? true : undefined));
 
   // Sanity: the gate is really on, and the credential never reaches the app.
   const anon = await get(httpsPort, { tls: true, host: APP_HOST, cookie: "theme=dark; lang=en" });
   if (anon.status !== 302) throw new Error(`app without cookie: expected 302, got ${anon.status}`);
-  const wrong = await get(httpsPort, { tls: true, host: APP_HOST, cookie: `${APP_COOKIE}=${randomToken()}` });
+  const wrong = await get(httpsPort, { tls: true, host: APP_HOST, cookie: `${APP_COOKIE}=${randomToken(32)}` });
   if (wrong.status !== 302) throw new Error(`app with a wrong token: expected 302, got ${wrong.status}`);
   await get(httpsPort, { tls: true, host: APP_HOST, cookie });
   const seen = (await get(upstreamPort, { path: "/__last-cookie" })).body;
@@ -201,7 +213,7 @@ async function main() {
   const pcc: number[] = [];
   for (let i = 0; i < PAIRS; i++) {
     bare.push(await measure({ label: `bare reverse_proxy (https) #${i + 1}`, url: httpsUrl, host: BARE_HOST }));
-    pcc.push(await measure({ label: `pcc_app with cookie (https) #${i + 1}`, url: httpsUrl, host: APP_HOST, cookie }));
+    pcc.push(await measure({ label: `pcc gateway + cookie (https) #${i + 1}`, url: httpsUrl, host: APP_HOST, cookie }));
   }
 
   // 4. Report.
@@ -215,7 +227,7 @@ async function main() {
   console.log("\nresult (mean req/s)");
   row("(a) direct upstream, http", direct.toFixed(0));
   row("(b) bare Caddy reverse_proxy, https", b.toFixed(0));
-  row("(c) PCC owner-only app + cookie, https", c.toFixed(0));
+  row("(c) PCC gateway (owner-only) + cookie, https", c.toFixed(0));
   row("pcc_app / bare   <- the number that matters", `${ratio.toFixed(3)}x`);
   row("bare / direct    (cost of Caddy + TLS)", `${(b / direct).toFixed(3)}x`);
   console.log(`  per-pair pcc_app / bare: ${pairRatios.map((r) => r.toFixed(3)).join(", ")} (median ${median.toFixed(3)})`);

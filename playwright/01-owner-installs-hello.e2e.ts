@@ -1,11 +1,8 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { usePcc } from "./pcc-fixture";
 
-// Provided by the global setup, which boots a real PCC for this run.
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through the PCC Playwright config`);
-  return value;
-}
+// A PCC of its own, fresh and unclaimed.
+const env = usePcc();
 
 const INSTALL_TIMEOUT = 120_000;
 
@@ -43,10 +40,11 @@ async function clickTitleBarBesides(page: Page, win: Locator, other: Locator) {
 
 test("the owner claims the PCC, installs hello, uses it and uninstalls it", async ({ page, browser }) => {
   test.setTimeout(300_000);
-  const appUrl = `https://hello.${env("PCC_E2E_DOMAIN")}:${env("PCC_E2E_HTTPS_PORT")}/`;
+  const { pcc } = env;
+  const appUrl = `${pcc.appUrl("hello")}/`;
 
   await test.step("a wrong setup code is refused with a message", async () => {
-    await page.goto("/");
+    await page.goto(pcc.shellUrl);
     await page.getByTestId("setup-code-input").fill("WRONG-0000");
     await page.getByTestId("setup-submit").click();
     await expect(page.getByTestId("auth-error")).toBeVisible();
@@ -54,7 +52,7 @@ test("the owner claims the PCC, installs hello, uses it and uninstalls it", asyn
   });
 
   await test.step("the right setup code claims the PCC and shows the desktop with the App Store", async () => {
-    await page.getByTestId("setup-code-input").fill(env("PCC_E2E_SETUP_CODE"));
+    await page.getByTestId("setup-code-input").fill(pcc.setupCode ?? "");
     await page.getByTestId("setup-submit").click();
     await expect(page.getByTestId("desktop")).toBeVisible();
     await expect(page.getByTestId("dock")).toBeVisible();

@@ -1,14 +1,13 @@
-import { PccInstance } from "../tests/helpers/pcc-instance";
+import { createBrowserNetns } from "../tests/helpers/browser-netns";
 
+/**
+ * The browser runs in its own network namespace, as an owner's phone or laptop is another machine:
+ * Podman adding and removing bridges on the host is then invisible to it. Each spec boots its own PCC
+ * (playwright/pcc-fixture.ts), listening on the host's end of the namespace's link.
+ */
 export default async function globalSetup() {
-  const pcc = await PccInstance.start({ web: true });
-  process.env.PCC_E2E_SHELL_URL = pcc.shellUrl;
-  process.env.PCC_E2E_SETUP_CODE = pcc.setupCode ?? "";
-  process.env.PCC_E2E_DOMAIN = pcc.domain;
-  process.env.PCC_E2E_HTTPS_PORT = String(pcc.httpsPort);
-  process.env.PCC_E2E_DATA_DIR = pcc.dataDir;
-  return async () => {
-    await pcc.stop();
-    pcc.cleanup();
-  };
+  const netns = createBrowserNetns();
+  process.env.PCC_E2E_NETNS = netns.name;
+  process.env.PCC_E2E_HOST_ADDRESS = netns.hostAddress;
+  return async () => netns.remove();
 }

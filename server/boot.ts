@@ -1,12 +1,12 @@
 import fs from "node:fs";
-import type { Server } from "node:http";
+import type { Server } from "node:net";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import { migrate, openDb } from "./adapters/db/db";
 import { startCaddy } from "./host/caddy-service";
 import { startPodmanService } from "./host/podman-service";
 import { Supervised } from "./host/supervised";
-import { createHttpServer } from "./http/http-server";
+import { createGateServer, createHttpServer } from "./http/http-server";
 import { startCliServer } from "./cli/cli-server";
 import { createServices } from "./services";
 
@@ -23,6 +23,13 @@ function acquireLock(file: string) {
   fs.writeFileSync(file, String(process.pid), { mode: 0o600 });
 }
 
+async function listenUnix(server: Server, socketPath: string) {
+  fs.rmSync(socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+  fs.chmodSync(socketPath, 0o600);
+  return server;
+}
+
 /** Starts everything in order and returns a stop() that undoes it in reverse. */
 export async function boot(config: Config, log: Logger) {
   for (const dir of [config.dataDir, config.paths.run, config.paths.etc, config.paths.logs, config.paths.caddyData, config.paths.podmanRoot]) {
@@ -33,16 +40,24 @@ export async function boot(config: Config, log: Logger) {
   acquireLock(lockFile);
 
   const children: Supervised[] = [];
-  const servers: { close: (cb: () => void) => void }[] = [];
+  const servers: (Server & { closeAllConnections?: () => void })[] = [];
   let db: ReturnType<typeof openDb> | null = null;
   let services: ReturnType<typeof createServices> | null = null;
 
   const stop = async () => {
     log.info("stopping");
     services?.reconciler.stopLoop();
-    await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-    // The owner's choice of running/stopped stays in SQLite; the next start brings it back.
+    // Open keep-alive connections would hold close() forever: end them too.
+    await Promise.all(
+      servers.map((s) => {
+        const closed = new Promise<void>((r) => s.close(() => r()));
+        s.closeAllConnections?.();
+        return closed;
+      }),
+    );
+    // Apps first, while Podman still runs; the owner's choice of running/stopped stays in SQLite.
     if (services) await services.reconciler.stopAll().catch((err) => log.error({ err }, "could not stop apps"));
+    await services?.gateway.close();
     for (const c of children.reverse()) await c.stop();
     await db?.$disconnect();
     fs.rmSync(lockFile, { force: true });
@@ -58,6 +73,8 @@ export async function boot(config: Config, log: Logger) {
       children.push(helper);
     }
     services = createServices(config, db, log);
+    await services.init();
+    await services.proxy.reload();
 
     let nextHandler = null;
     if (config.web) {
@@ -67,16 +84,13 @@ export async function boot(config: Config, log: Logger) {
       const h = app.getRequestHandler();
       nextHandler = (req: Parameters<typeof h>[0], res: Parameters<typeof h>[1]) => h(req, res);
     }
-    const http: Server = createHttpServer(services, config, log, nextHandler);
-    fs.rmSync(config.paths.webSocket, { force: true });
-    await new Promise<void>((resolve, reject) => http.once("error", reject).listen(config.paths.webSocket, resolve));
-    fs.chmodSync(config.paths.webSocket, 0o600);
-    servers.push(http);
+    servers.push(await listenUnix(createHttpServer(services, config, log, nextHandler), config.paths.webSocket));
+    servers.push(await listenUnix(createGateServer(services, config, log), config.paths.gateSocket));
     servers.push(startCliServer(config.paths.cliSocket, services, log));
 
     await services.reconciler.reconcile();
     services.reconciler.startLoop();
-    return { services, stop };
+    return { services, stop, kill: () => children.forEach((c) => c.kill()) };
   } catch (e) {
     await stop().catch(() => undefined);
     throw e;

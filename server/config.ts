@@ -56,6 +56,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliSocket: path.join(run, "pcc.sock"),
       // The shell listens on a unix socket only Caddy and root can reach.
       webSocket: path.join(run, "web.sock"),
+      // Caddy asks PCC here about app requests that carry no credential (public paths, sign-in).
+      gateSocket: path.join(run, "gate.sock"),
+      // Per-app state Caddy reads on each request: credentials, stopped markers, app sockets.
+      gateway: path.join(dataDir, "gateway"),
       podmanRoot: path.join(dataDir, "podman"),
       caddyData: path.join(dataDir, "caddy"),
       logs: path.join(dataDir, "logs"),

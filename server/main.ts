@@ -7,6 +7,9 @@ import { createLogger } from "./logger";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 
+// Apps get 10 s each to stop (in parallel), helpers 10 s each after that.
+const SHUTDOWN_DEADLINE_MS = 45_000;
+
 async function main() {
   const config = loadConfig();
   // The full structured log goes to a file; the console shows only what needs the owner's attention.
@@ -18,13 +21,19 @@ async function main() {
       { level: "warn", stream: process.stdout },
     ]),
   );
-  const { services, stop } = await boot(config, log);
+  const { services, stop, kill } = await boot(config, log);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
+    // Whatever hangs (a helper that ignores SIGTERM, an app that will not stop), PCC exits in bounded time.
+    setTimeout(() => {
+      log.error({ afterMs: SHUTDOWN_DEADLINE_MS }, "shutdown overran its deadline; killing helpers");
+      kill();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     stop()
       .then(() => process.exit(0))
       .catch((err) => {

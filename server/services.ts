@@ -10,9 +10,11 @@ import { AppRuntime } from "./modules/apps/app-runtime";
 import { AppsService, manifestOf } from "./modules/apps/apps.service";
 import { Catalog } from "./modules/apps/catalog";
 import { Reconciler } from "./modules/apps/reconciler";
-import { AppGrants } from "./modules/auth/app-grants";
 import { AuthService } from "./modules/auth/auth.service";
-import type { ProxyApp } from "./adapters/caddy/caddy-config";
+import { AppGrants } from "./modules/gateway/app-grants";
+import { GatewayFiles, TOKEN_PATTERN } from "./modules/gateway/gateway-files";
+import { GatewayService } from "./modules/gateway/gateway.service";
+import { IngressForwarder } from "./modules/gateway/ingress-forwarder";
 import { ProxyService } from "./modules/proxy/proxy.service";
 import { SystemService } from "./modules/system/system.service";
 import pkg from "../package.json" with { type: "json" };
@@ -32,10 +34,28 @@ export function createServices(
   const catalog = new Catalog(config.catalogDir);
   const runtime = new AppRuntime(engine, catalog, log);
 
-  // Grants and the proxy refer to each other through these closures: a new grant reloads Caddy,
-  // and a Caddy load reads the current grants.
-  const grants: AppGrants = new AppGrants(() => proxy.sync());
-  const proxy: ProxyService = new ProxyService(
+  const files = new GatewayFiles(config.paths.gateway);
+  const grants = new AppGrants(files);
+  const gateway: GatewayService = new GatewayService(
+    files,
+    new IngressForwarder((host) => files.socketPath(host), (host, refresh) => gateway.upstream(host, refresh), log),
+    grants,
+    async (appId) => {
+      const row = await appsRepo.get(appId);
+      return row ? runtime.upstream(manifestOf(row)) : null;
+    },
+    log,
+  );
+  const gatewaySync = {
+    // Today every app has one host: its id.
+    sync: async () => {
+      const rows = (await appsRepo.list()).filter((r) => r.phase === "installed");
+      await gateway.apply(rows.map((r) => ({ host: r.id, appId: r.id, stopped: r.desiredState === "stopped", publicPaths: [] })));
+    },
+    invalidate: (appId: string) => gateway.invalidate(appId),
+  };
+
+  const proxy = new ProxyService(
     proxyServer,
     {
       domain: config.domain,
@@ -46,21 +66,25 @@ export function createServices(
       storageDir: config.paths.caddyData,
       adminSocket: config.paths.caddyAdminSocket,
       shellSocket: config.paths.webSocket,
-    },
-    async (): Promise<ProxyApp[]> => {
-      const rows = (await appsRepo.list()).filter((r) => r.phase === "installed");
-      return Promise.all(
-        rows.map(async (r) => ({ id: r.id, upstream: await runtime.upstream(manifestOf(r)).catch(() => null), tokens: grants.tokensFor(r.id) })),
-      );
+      gateSocket: config.paths.gateSocket,
+      gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets },
+      tokenPattern: TOKEN_PATTERN,
     },
     log,
   );
-  const syncProxy = () => proxy.sync();
 
-  const auth = new AuthService(new PrismaAuthRepository(db), grants, log);
-  const apps = new AppsService({ repo: appsRepo, catalog, runtime, engine, grants, syncProxy, appUrl: (id) => `${config.appOrigin(id)}/`, log });
-  const reconciler = new Reconciler(apps, appsRepo, engine, runtime, syncProxy, log);
+  const authRepo = new PrismaAuthRepository(db);
+  const auth = new AuthService(authRepo, grants, log);
+  const apps = new AppsService({ repo: appsRepo, catalog, runtime, engine, grants, gateway: gatewaySync, appUrl: (id) => `${config.appOrigin(id)}/`, log });
+  const reconciler = new Reconciler(apps, appsRepo, engine, runtime, gatewaySync, log);
   const system = new SystemService(engine, proxyServer, apps, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
-  return { auth, apps, system, catalog, reconciler, proxy, grants, engine, proxyServer };
+  /** Restores the gateway's credentials (valid sessions only) before anything is served. */
+  const init = async () => {
+    await files.init();
+    await grants.load(async (sessionId) => (await authRepo.findSession(sessionId)) !== null);
+    await gatewaySync.sync();
+  };
+
+  return { auth, apps, system, catalog, reconciler, proxy, gateway, grants, engine, proxyServer, init };
 }

@@ -40,7 +40,10 @@ async function dispatch(s: Services, r: CliRequest): Promise<unknown> {
 
 export function startCliServer(socketPath: string, services: Services, log: Logger) {
   fs.rmSync(socketPath, { force: true });
+  const open = new Set<net.Socket>();
   const server = net.createServer((sock) => {
+    open.add(sock);
+    sock.once("close", () => open.delete(sock));
     let buf = "";
     sock.setEncoding("utf8");
     sock.on("data", async (chunk: string) => {
@@ -61,5 +64,6 @@ export function startCliServer(socketPath: string, services: Services, log: Logg
     sock.on("error", () => undefined);
   });
   server.listen(socketPath, () => fs.chmodSync(socketPath, 0o600));
-  return server;
+  // So that stopping PCC does not wait for a CLI call that is still running.
+  return Object.assign(server, { closeAllConnections: () => open.forEach((s) => s.destroy()) });
 }

@@ -5,6 +5,8 @@ import type { Logger } from "../logger";
 
 export type Child = { proc: ChildProcess; stop: () => Promise<void> };
 
+const STOP_GRACE_MS = 10_000;
+
 /**
  * If PCC died without cleaning up (SIGKILL, power loss), its helpers may still run and hold the
  * sockets and ports: end them before starting fresh ones.
@@ -31,7 +33,9 @@ function killStale(pidFile: string, cmd: string, log: Logger) {
 export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string): Child {
   killStale(pidFile, cmd, log);
   const out = fs.openSync(logFile, "a", 0o600);
-  const proc = spawn(cmd, args, { env, stdio: ["ignore", out, out] });
+  // Its own process group: Ctrl-C in the owner's terminal signals only PCC, which then stops the apps
+  // while Podman still runs, and ends its helpers itself.
+  const proc = spawn(cmd, args, { env, stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
   if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid), { mode: 0o600 });
   let exited = false;
@@ -43,7 +47,7 @@ export function startChild(name: string, cmd: string, args: string[], env: NodeJ
     if (exited) return;
     const gone = new Promise<void>((r) => proc.once("exit", () => r()));
     proc.kill("SIGTERM");
-    const timer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+    const timer = setTimeout(() => proc.kill("SIGKILL"), STOP_GRACE_MS);
     await gone;
     clearTimeout(timer);
   };

@@ -26,6 +26,12 @@ export class Supervised {
     await this.child?.stop();
   }
 
+  /** Last resort when a graceful stop overran its deadline. */
+  kill() {
+    this.stopping = true;
+    this.child?.proc.kill("SIGKILL");
+  }
+
   private watch(child: Child) {
     child.proc.once("exit", (code, signal) => {
       if (this.stopping) return;
@@ -37,8 +43,11 @@ export class Supervised {
   private async restart() {
     if (this.stopping) return;
     try {
-      this.child = await this.launch();
-      this.watch(this.child);
+      const child = await this.launch();
+      // stop() may have run while this one was starting: it must not outlive PCC.
+      if (this.stopping) return void (await child.stop());
+      this.child = child;
+      this.watch(child);
       await this.onRestart();
       this.log.info({ helper: this.name }, "helper restarted");
     } catch (err) {

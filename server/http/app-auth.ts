@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { APP_COOKIE } from "../adapters/caddy/caddy-config";
 import type { Config } from "../config";
 import type { Services } from "../services";
-import { appIdSchema } from "../modules/apps/manifest";
+import { HOST_LABEL } from "../modules/gateway/gateway-files";
 import { SESSION_COOKIE } from "../modules/auth/auth.service";
 import { readCookie } from "./cookies";
 
@@ -34,14 +34,15 @@ function text(res: ServerResponse, status: number, body: string) {
 export async function handleAppAuthStart(req: IncomingMessage, res: ServerResponse, services: Services, config: Config) {
   const url = new URL(req.url ?? "/", "http://x");
   const m = /^\/_pcc\/app-auth\/([^/?]+)(\/.*)?$/.exec(url.pathname);
-  const appId = appIdSchema.safeParse(m?.[1]);
-  if (!m || !appId.success) return text(res, 400, "Unknown app address.");
+  const host = m?.[1] ?? "";
+  if (!m || !HOST_LABEL.test(host)) return text(res, 400, "Unknown app address.");
   const rest = safeReturnPath(`${m[2] ?? "/"}${url.search}`);
   const session = await services.auth.validate(readCookie(req.headers.cookie, SESSION_COOKIE));
-  if (!session) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${appId.data}${rest}`)}`);
-  if (!(await services.apps.isInstalled(appId.data))) return text(res, 404, "This app is not installed.");
-  const code = await services.auth.grants.issue(appId.data, session.id, session.expiresAt);
-  const target = new URL("/.pcc/auth", config.appOrigin(appId.data));
+  if (!session) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${host}${rest}`)}`);
+  const app = services.gateway.lookup(host);
+  if (!app) return text(res, 404, "This app is not installed.");
+  const code = await services.grants.issue(host, app.appId, session.id, session.expiresAt);
+  const target = new URL("/.pcc/auth", config.appOrigin(host));
   target.searchParams.set("code", code);
   target.searchParams.set("return", rest);
   return redirect(res, target.toString());
@@ -54,10 +55,10 @@ export async function handleAppAuthStart(req: IncomingMessage, res: ServerRespon
 export function handleAppAuthFinish(req: IncomingMessage, res: ServerResponse, services: Services, config: Config) {
   const host = (req.headers.host ?? "").replace(/:\d+$/, "");
   const suffix = `.${config.domain}`;
-  const appId = appIdSchema.safeParse(host.endsWith(suffix) ? host.slice(0, -suffix.length) : "");
-  if (!appId.success) return text(res, 400, "Unknown app address.");
+  const label = host.endsWith(suffix) ? host.slice(0, -suffix.length) : "";
+  if (!HOST_LABEL.test(label)) return text(res, 400, "Unknown app address.");
   const url = new URL(req.url ?? "/", "http://x");
-  const grant = services.auth.grants.redeem(url.searchParams.get("code") ?? "", appId.data);
+  const grant = services.grants.redeem(url.searchParams.get("code") ?? "", label);
   // No redirect back on failure: a stale link must not start a loop.
   if (!grant) return text(res, 400, "This sign-in link has expired or was already used. Open the app again from your PCC.");
   const cookie = `${APP_COOKIE}=${grant.token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=${grant.maxAgeSeconds}`;

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { APP_COOKIE } from "../adapters/caddy/caddy-config";
 import type { Config } from "../config";
-import { AppGrants } from "../modules/auth/app-grants";
+import { AppGrants } from "../modules/gateway/app-grants";
+import { MemoryGrantStore } from "../testing/fakes";
 import type { Services } from "../services";
 import { handleAppAuthFinish, safeReturnPath } from "./app-auth";
 
@@ -57,13 +58,13 @@ describe("handleAppAuthFinish", () => {
   async function run(host: string, url: string, grants: AppGrants) {
     const res = fakeRes();
     const req = { headers: { host }, url } as unknown as IncomingMessage;
-    handleAppAuthFinish(req, res as unknown as ServerResponse, { auth: { grants } } as unknown as Services, config);
+    handleAppAuthFinish(req, res as unknown as ServerResponse, { grants } as unknown as Services, config);
     return res;
   }
 
   async function issued() {
-    const grants = new AppGrants(async () => undefined);
-    const code = await grants.issue("hello", "s1", new Date(Date.now() + 3600_000));
+    const grants = new AppGrants(new MemoryGrantStore());
+    const code = await grants.issue("hello", "hello", "s1", new Date(Date.now() + 3600_000));
     return { grants, code };
   }
 

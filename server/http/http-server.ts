@@ -9,6 +9,7 @@ import type { Services } from "../services";
 import { appRouter } from "../trpc/app-router";
 import type { Context } from "../trpc/context";
 import { APP_AUTH_PATH } from "../adapters/caddy/caddy-config";
+import { handleGate } from "../modules/gateway/gate";
 import { handleAppAuthFinish, handleAppAuthStart } from "./app-auth";
 import { readCookie } from "./cookies";
 
@@ -72,4 +73,18 @@ async function serveIcon(res: ServerResponse, services: Services, id: string) {
   res.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
   res.setHeader("Cache-Control", "public, max-age=3600");
   res.end(body);
+}
+
+/** The gate Caddy consults for app requests without a credential; on its own socket, never public. */
+export function createGateServer(services: Services, config: Config, log: Logger) {
+  const opts = { domain: config.domain, shellOrigin: config.shellOrigin, lookup: (host: string) => services.gateway.lookup(host) };
+  return http.createServer((req, res) => {
+    try {
+      handleGate(req, res, opts);
+    } catch (err) {
+      log.warn({ err }, "gate request failed");
+      if (!res.headersSent) res.statusCode = 400;
+      res.end();
+    }
+  });
 }

@@ -11,6 +11,8 @@ import type {
   NetworkSpec,
 } from "../adapters/podman/container-engine";
 import type { Logger } from "../logger";
+import type { GrantStore } from "../modules/gateway/app-grants";
+import type { GrantMeta } from "../modules/gateway/gateway-files";
 
 export const silentLogger = (): Logger => pino({ level: "silent" });
 
@@ -169,4 +171,18 @@ export async function rejection<E>(p: Promise<unknown>, type: abstract new (...a
   );
   if (!(e instanceof type)) throw new Error(`expected a rejection with ${type.name}, got ${String(e)}`);
   return e;
+}
+
+/** Credentials as the gateway would write them for Caddy, kept in a map: "host/token" → meta. */
+export class MemoryGrantStore implements GrantStore {
+  readonly files = new Map<string, GrantMeta>();
+  async writeGrant(host: string, token: string, meta: GrantMeta) {
+    this.files.set(`${host}/${token}`, meta);
+  }
+  async removeGrant(host: string, token: string) {
+    this.files.delete(`${host}/${token}`);
+  }
+  async readGrants() {
+    return [...this.files].map(([k, meta]) => ({ host: k.split("/")[0]!, token: k.split("/")[1]!, meta }));
+  }
 }

@@ -19,31 +19,45 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Resolves every name to loopback (*.localhost is not in glibc) and accepts Caddy's internal CA. */
-export const loopbackAgent = new Agent({
-  connect: {
-    rejectUnauthorized: false,
-    lookup: (_host, opts, cb) => ((opts as { all?: boolean }).all ? cb(null, [{ address: "127.0.0.1", family: 4 }] as never, 4) : cb(null, "127.0.0.1", 4)),
-  },
-});
+/** Resolves every name to one address (*.localhost is not in glibc) and accepts Caddy's internal CA. */
+export function agentFor(address: string) {
+  return new Agent({
+    connect: {
+      rejectUnauthorized: false,
+      lookup: (_host, opts, cb) => ((opts as { all?: boolean }).all ? cb(null, [{ address, family: 4 }] as never, 4) : cb(null, address, 4)),
+    },
+  });
+}
+
+export const loopbackAgent = agentFor("127.0.0.1");
 
 export type HttpResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
 
-export async function httpGet(url: string, opts: { cookie?: string; method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+type HttpOptions = { cookie?: string; method?: string; body?: string; headers?: Record<string, string>; dispatcher?: Agent };
+
+export async function httpGet(url: string, opts: HttpOptions = {}): Promise<HttpResponse> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.cookie) headers.cookie = opts.cookie;
   const r = await request(url, {
     method: (opts.method ?? "GET") as "GET",
     headers,
     body: opts.body,
-    dispatcher: loopbackAgent,
+    dispatcher: opts.dispatcher ?? loopbackAgent,
     headersTimeout: 30_000,
     bodyTimeout: 30_000,
   });
   return { status: r.statusCode, headers: r.headers, text: await r.body.text() };
 }
 
-export type PccOptions = { dataDir?: string; catalogDir?: string; web?: boolean; httpsPort?: number; httpPort?: number };
+export type PccOptions = {
+  dataDir?: string;
+  catalogDir?: string;
+  web?: boolean;
+  httpsPort?: number;
+  httpPort?: number;
+  /** Where Caddy listens (default loopback); the e2e tier uses the browser namespace's veth. */
+  bindAddress?: string;
+};
 
 /** A real PCC (Podman, Caddy, SQLite) in a temp data dir on random ports, driven like a user would. */
 export class PccInstance {
@@ -76,9 +90,18 @@ export class PccInstance {
       PCC_HTTP_PORT: String(this.httpPort),
       PCC_CATALOG_DIR: this.opts.catalogDir ?? path.join(ROOT, "apps-catalog"),
       PCC_WEB: this.opts.web ? "on" : "off",
+      ...(this.opts.bindAddress ? { PCC_BIND_ADDRESS: this.opts.bindAddress } : {}),
       PCC_LOG_LEVEL: "info",
     };
   }
+
+  /** HTTP to this PCC's Caddy, wherever it listens. */
+  http(url: string, opts: HttpOptions = {}) {
+    this.agent ??= agentFor(this.opts.bindAddress ?? "127.0.0.1");
+    return httpGet(url, { dispatcher: this.agent, ...opts });
+  }
+
+  private agent: Agent | null = null;
 
   get shellUrl() {
     return `https://${this.domain}:${this.httpsPort}`;
@@ -91,7 +114,8 @@ export class PccInstance {
   async boot() {
     this.output = "";
     this.setupCode = null;
-    const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own process group, like a job in the owner's terminal: signalGroup() reaches what a Ctrl-C would.
+    const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.proc = proc;
     const logFile = fs.createWriteStream(path.join(this.dataDir, "test-output.log"), { flags: "a" });
     await new Promise<void>((resolve, reject) => {
@@ -131,6 +155,16 @@ export class PccInstance {
     return this.signal("SIGKILL");
   }
 
+  /** As a terminal does on Ctrl-C: the signal goes to every process of the foreground group at once. */
+  async signalGroup(sig: NodeJS.Signals) {
+    const p = this.proc;
+    if (!p || p.exitCode !== null || !p.pid) return { code: p?.exitCode ?? null, ms: 0 };
+    const t0 = Date.now();
+    const gone = new Promise<number | null>((r) => p.once("exit", (code) => r(code)));
+    process.kill(-p.pid, sig);
+    return { code: await gone, ms: Date.now() - t0 };
+  }
+
   private async signal(sig: NodeJS.Signals) {
     const p = this.proc;
     if (!p || p.exitCode !== null) return;
@@ -149,8 +183,8 @@ export class PccInstance {
     const url = `${this.shellUrl}/api/trpc/${proc}`;
     const r =
       kind === "query"
-        ? await httpGet(`${url}?input=${encodeURIComponent(JSON.stringify(input ?? null))}`, { cookie })
-        : await httpGet(url, { method: "POST", cookie, body: JSON.stringify(input ?? null), headers: { "content-type": "application/json", origin: this.shellUrl } });
+        ? await this.http(`${url}?input=${encodeURIComponent(JSON.stringify(input ?? null))}`, { cookie })
+        : await this.http(url, { method: "POST", cookie, body: JSON.stringify(input ?? null), headers: { "content-type": "application/json", origin: this.shellUrl } });
     return { ...r, json: JSON.parse(r.text) as { result?: { data: unknown }; error?: { message: string; data: { code: string } } } };
   }
 
@@ -165,8 +199,8 @@ export class PccInstance {
 
   /** Follows the app sign-in handoff as a browser would and returns the app cookie. */
   async appCookie(appId: string, sessionCookie: string): Promise<string> {
-    const start = await httpGet(`${this.shellUrl}/_pcc/app-auth/${appId}/`, { cookie: sessionCookie });
-    const finish = await httpGet(String(start.headers.location), {});
+    const start = await this.http(`${this.shellUrl}/_pcc/app-auth/${appId}/`, { cookie: sessionCookie });
+    const finish = await this.http(String(start.headers.location), {});
     const set = ([] as string[]).concat(finish.headers["set-cookie"] ?? []);
     const cookie = set.map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-pcc_app="));
     if (!cookie) throw new Error(`no app cookie: ${start.status} ${finish.status} ${finish.text}`);

@@ -1,14 +1,13 @@
-/** Pure builder of Caddy's JSON config: everything PCC serves, derived from desired state. */
+/**
+ * Pure builder of Caddy's JSON config. It depends only on PCC's settings, never on the apps: what
+ * changes with apps lives in files Caddy reads per request (see modules/gateway/gateway-files.ts),
+ * because any change to Caddy's config restarts its servers, dropping idle connections and WebSockets
+ * of every app.
+ */
 export const APP_COOKIE = "__Host-pcc_app";
 export const APP_AUTH_PATH = "/.pcc/auth";
-
-export type ProxyApp = {
-  id: string;
-  /** host:port of the container on its bridge, or null while the app is not running. */
-  upstream: string | null;
-  /** App credentials that may pass; each belongs to one owner session. */
-  tokens: string[];
-};
+/** Headers Caddy sets when it asks PCC's gate about a request; any client copy is overwritten. */
+export const GATE_HEADERS = { host: "X-Pcc-Host", uri: "X-Pcc-Uri", method: "X-Pcc-Method" } as const;
 
 export type ProxyInput = {
   domain: string;
@@ -19,64 +18,80 @@ export type ProxyInput = {
   storageDir: string;
   adminSocket: string;
   shellSocket: string;
-  apps: ProxyApp[];
+  gateSocket: string;
+  gateway: { grants: string; stopped: string; sockets: string };
+  tokenPattern: string;
 };
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-const page = (title: string, text: string) =>
-  `<!doctype html><meta name=viewport content="width=device-width"><title>${title}</title>` +
+const page = (title: string, text: string, refresh = false) =>
+  `<!doctype html><meta name=viewport content="width=device-width">${refresh ? "<meta http-equiv=refresh content=5>" : ""}<title>${title}</title>` +
   `<body style="font:16px system-ui;display:grid;place-items:center;height:90vh;color:#334"><div><h1>${title}</h1><p>${text}</p></div>`;
 
-function appRoute(app: ProxyApp, input: ProxyInput) {
-  const toShell = { handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.shellSocket}` }] };
-  const routes: unknown[] = [{ match: [{ path: [APP_AUTH_PATH] }], handle: [toShell], terminal: true }];
-  if (app.tokens.length > 0) {
-    // Tokens are base32 (no regex metacharacters), so an alternation of exact values is safe.
-    const tokens = app.tokens.map(escapeRe).join("|");
-    routes.push({
-      match: [{ header_regexp: { Cookie: { pattern: `(?:^|;\\s*)${APP_COOKIE}=(?:${tokens})(?:;|$)` } } }],
-      handle: [
-        {
-          handler: "headers",
-          // The app never sees PCC's credential: strip it before proxying.
-          request: {
-            replace: {
-              Cookie: [
-                { search_regexp: `(?:^|;\\s*)${APP_COOKIE}=[^;]*`, replace: "" },
-                { search_regexp: "^;\\s*", replace: "" },
-              ],
-            },
-          },
+const html = (status: number, body: string) => ({
+  handler: "static_response",
+  status_code: status,
+  headers: { "Content-Type": ["text/html; charset=utf-8"], "Cache-Control": ["no-store"] },
+  body,
+});
+
+function appRoutes(input: ProxyInput) {
+  // `*.<domain>` matches exactly one more label, which Caddy numbers from the right.
+  const host = `{http.request.host.labels.${input.domain.split(".").length}}`;
+  const gateHeaders = Object.values(GATE_HEADERS);
+  const toApp = [
+    {
+      handler: "headers",
+      // The app never sees PCC's credential: strip it before proxying.
+      request: {
+        replace: {
+          Cookie: [
+            { search_regexp: `(?:^|;\\s*)${APP_COOKIE}=[^;]*`, replace: "" },
+            { search_regexp: "^;\\s*", replace: "" },
+          ],
         },
-        app.upstream
-          ? { handler: "reverse_proxy", upstreams: [{ dial: app.upstream }] }
-          : {
-              handler: "static_response",
-              status_code: 503,
-              headers: { "Content-Type": ["text/html; charset=utf-8"], "Cache-Control": ["no-store"] },
-              body: page("This app is stopped", "Start it again from your PCC."),
-            },
-      ],
-      terminal: true,
-    });
-  }
-  // Anyone else: browsers navigating are sent through the shell to get a credential, the rest get a 401.
-  routes.push({
-    match: [{ method: ["GET", "HEAD"] }],
+        delete: gateHeaders,
+      },
+    },
+    { handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.gateway.sockets}/${host}.sock` }] },
+  ];
+  const owner = {
+    match: [
+      {
+        vars_regexp: { [`{http.request.cookie.${APP_COOKIE}}`]: { pattern: input.tokenPattern } },
+        file: { root: input.gateway.grants, try_files: [`/${host}/{http.request.cookie.${APP_COOKIE}}`] },
+      },
+    ],
     handle: [
       {
-        handler: "static_response",
-        status_code: 302,
-        headers: { Location: [`${input.shellOrigin}/_pcc/app-auth/${app.id}{http.request.uri}`], "Cache-Control": ["no-store"] },
+        handler: "subroute",
+        routes: [
+          { match: [{ file: { root: input.gateway.stopped, try_files: [`/${host}`] } }], handle: [html(503, page("This app is stopped", "Start it again from your PCC."))], terminal: true },
+          { handle: toApp },
+        ],
       },
     ],
     terminal: true,
-  });
-  routes.push({ handle: [{ handler: "static_response", status_code: 401, body: "Sign in to your PCC to use this app.\n" }] });
+  };
+  // No credential: PCC's gate decides (public path → proxy; browser → sign-in redirect; else 401/404).
+  const gate = {
+    handle: [
+      {
+        handler: "reverse_proxy",
+        upstreams: [{ dial: `unix/${input.gateSocket}` }],
+        rewrite: { method: "GET", uri: "/gate" },
+        headers: { request: { set: { [GATE_HEADERS.host]: ["{http.request.host}"], [GATE_HEADERS.uri]: ["{http.request.uri}"], [GATE_HEADERS.method]: ["{http.request.method}"] } } },
+        handle_response: [{ match: { status_code: [2] }, routes: [{ handle: toApp }] }],
+      },
+    ],
+  };
   return {
-    match: [{ host: [`${app.id}.${input.domain}`] }],
-    handle: [{ handler: "subroute", routes }],
+    match: [{ host: [`*.${input.domain}`] }],
+    handle: [
+      {
+        handler: "subroute",
+        routes: [{ match: [{ path: [APP_AUTH_PATH] }], handle: [{ handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.shellSocket}` }] }], terminal: true }, owner, gate],
+      },
+    ],
     terminal: true,
   };
 }
@@ -103,13 +118,17 @@ export function buildCaddyConfig(input: ProxyInput) {
                 handle: [{ handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.shellSocket}` }] }],
                 terminal: true,
               },
-              ...input.apps.map((a) => appRoute(a, input)),
-              {
-                handle: [
-                  { handler: "static_response", status_code: 404, headers: { "Content-Type": ["text/html; charset=utf-8"] }, body: page("Not found", "No app lives at this address.") },
-                ],
-              },
+              appRoutes(input),
+              { handle: [html(404, page("Not found", "No app lives at this address."))] },
             ],
+            errors: {
+              routes: [
+                {
+                  match: [{ host: [`*.${input.domain}`], expression: "{http.error.status_code} >= 502 && {http.error.status_code} <= 504" }],
+                  handle: [html(502, page("This app is not answering", "It may be starting or may have stopped by itself. This page retries every few seconds.", true))],
+                },
+              ],
+            },
           },
           pcc_http: {
             listen: listen(input.httpPort),

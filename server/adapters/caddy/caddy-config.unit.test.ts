@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, type ProxyApp, type ProxyInput } from "./caddy-config";
+import { TOKEN_PATTERN } from "../../modules/gateway/gateway-files";
+import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, GATE_HEADERS, type ProxyInput } from "./caddy-config";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyRoute = any;
 
-const base: Omit<ProxyInput, "apps"> = {
+const base: ProxyInput = {
   domain: "pcc.localhost",
   httpsPort: 8443,
   httpPort: 8080,
@@ -13,108 +14,83 @@ const base: Omit<ProxyInput, "apps"> = {
   storageDir: "/data/caddy",
   adminSocket: "/run/caddy-admin.sock",
   shellSocket: "/run/web.sock",
+  gateSocket: "/run/gate.sock",
+  gateway: { grants: "/data/gateway/grants", stopped: "/data/gateway/stopped", sockets: "/data/gateway/sockets" },
+  tokenPattern: TOKEN_PATTERN,
 };
 
-const build = (apps: ProxyApp[], over: Partial<ProxyInput> = {}) => buildCaddyConfig({ ...base, ...over, apps }) as AnyRoute;
+const build = (over: Partial<ProxyInput> = {}) => buildCaddyConfig({ ...base, ...over }) as AnyRoute;
 const httpsRoutes = (cfg: AnyRoute): AnyRoute[] => cfg.apps.http.servers.pcc_https.routes;
-const appRoute = (cfg: AnyRoute, id: string) =>
-  httpsRoutes(cfg).find((r) => r.match?.[0]?.host?.[0] === `${id}.${base.domain}`);
-const subroutes = (cfg: AnyRoute, id: string): AnyRoute[] => appRoute(cfg, id).handle[0].routes;
-const cookieRoute = (cfg: AnyRoute, id: string) => subroutes(cfg, id).find((r) => r.match?.[0]?.header_regexp);
+const appRoute = (cfg: AnyRoute) => httpsRoutes(cfg).find((r) => r.match?.[0]?.host?.[0] === `*.${base.domain}`);
+const subroutes = (cfg: AnyRoute): AnyRoute[] => appRoute(cfg).handle[0].routes;
+const ownerRoute = (cfg: AnyRoute) => subroutes(cfg).find((r) => r.match?.[0]?.file);
+const gateRoute = (cfg: AnyRoute) => subroutes(cfg)[subroutes(cfg).length - 1];
+const LABEL = "{http.request.host.labels.2}";
 
-const TOKEN_A = "abcdefghijklmnopqrstuvwxyz234567";
-const TOKEN_B = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+describe("buildCaddyConfig: apps", () => {
+  const cfg = build();
+  const routes = subroutes(cfg);
 
-describe("buildCaddyConfig: app without tokens", () => {
-  const cfg = build([{ id: "hello", upstream: "10.1.2.3:8080", tokens: [] }]);
-  const routes = subroutes(cfg, "hello");
-
-  it("has no cookie-matching route and never proxies to the app", () => {
-    expect(cookieRoute(cfg, "hello")).toBeUndefined();
-    expect(JSON.stringify(routes)).not.toContain("10.1.2.3:8080");
+  it("serves every app host through one static route: apps change files, never this config", () => {
+    expect(appRoute(cfg).match).toEqual([{ host: ["*.pcc.localhost"] }]);
+    expect(JSON.stringify(cfg)).not.toMatch(/hello|10\.\d+\./);
   });
 
-  it("sends the auth path to the shell socket", () => {
+  it("sends the sign-in handoff path to the shell socket, first", () => {
     expect(routes[0].match).toEqual([{ path: [APP_AUTH_PATH] }]);
     expect(routes[0].handle[0]).toEqual({ handler: "reverse_proxy", upstreams: [{ dial: "unix//run/web.sock" }] });
   });
 
-  it("redirects GET/HEAD through the shell, keeping the request URI", () => {
-    const redirect = routes.find((r) => r.match?.[0]?.method);
-    expect(redirect.match[0].method).toEqual(["GET", "HEAD"]);
-    const h = redirect.handle[0];
-    expect(h.handler).toBe("static_response");
-    expect(h.status_code).toBe(302);
-    expect(h.headers.Location).toEqual(["https://pcc.localhost:8443/_pcc/app-auth/hello{http.request.uri}"]);
-  });
-
-  it("answers 401 to anything else (last route, unmatched)", () => {
-    const last = routes[routes.length - 1];
-    expect(last.match).toBeUndefined();
-    expect(last.handle[0]).toMatchObject({ handler: "static_response", status_code: 401 });
-  });
-});
-
-describe("buildCaddyConfig: app with tokens", () => {
-  const cfg = build([
-    { id: "hello", upstream: "10.1.2.3:8080", tokens: [TOKEN_A] },
-    { id: "other", upstream: "10.9.9.9:3000", tokens: [TOKEN_B] },
-  ]);
-  const route = cookieRoute(cfg, "hello");
-  const re = new RegExp(route.match[0].header_regexp.Cookie.pattern);
-
-  it("proxies matching requests to the upstream", () => {
-    expect(route.handle[1]).toEqual({ handler: "reverse_proxy", upstreams: [{ dial: "10.1.2.3:8080" }] });
-    expect(route.terminal).toBe(true);
-  });
-
-  it("is tried before the redirect and the 401", () => {
-    const routes = subroutes(cfg, "hello");
-    const idx = routes.indexOf(route);
-    expect(idx).toBeGreaterThan(0);
-    expect(routes.findIndex((r) => r.match?.[0]?.method)).toBeGreaterThan(idx);
+  it("lets a request pass only with a well-formed credential that exists as a file for this host", () => {
+    const m = ownerRoute(cfg).match[0];
+    expect(m.vars_regexp).toEqual({ [`{http.request.cookie.${APP_COOKIE}}`]: { pattern: TOKEN_PATTERN } });
+    expect(m.file).toEqual({ root: "/data/gateway/grants", try_files: [`/${LABEL}/{http.request.cookie.${APP_COOKIE}}`] });
   });
 
   it.each([
-    [`${APP_COOKIE}=${TOKEN_A}`],
-    [`a=1; ${APP_COOKIE}=${TOKEN_A}`],
-    [`${APP_COOKIE}=${TOKEN_A}; b=2`],
-    [`a=1; ${APP_COOKIE}=${TOKEN_A}; b=2`],
-    [`a=1;${APP_COOKIE}=${TOKEN_A};b=2`],
-  ])("matches the app's own token: %s", (cookie) => {
-    expect(re.test(cookie)).toBe(true);
+    ["a real token", "a".repeat(52), true],
+    ["path traversal to another app's credential", `../other/${"a".repeat(52)}`, false],
+    ["encoded traversal", `%2e%2e%2fother%2f${"a".repeat(40)}`, false],
+    ["too short", "a".repeat(51), false],
+    ["upper case", "A".repeat(52), false],
+    ["empty", "", false],
+  ])("the credential pattern: %s", (_l, value, ok) => {
+    expect(new RegExp(TOKEN_PATTERN).test(value)).toBe(ok);
   });
 
-  it.each([
-    ["no cookie at all", ""],
-    ["other cookies only", "a=1; b=2"],
-    ["token is a prefix of the value", `${APP_COOKIE}=${TOKEN_A}x`],
-    ["token is a suffix of the value", `${APP_COOKIE}=x${TOKEN_A}`],
-    ["cookie name has a prefix", `x${APP_COOKIE}=${TOKEN_A}`],
-    ["token under another cookie name", `a=${TOKEN_A}`],
-    ["token inside another cookie's value", `a=${APP_COOKIE}=${TOKEN_A}`],
-    ["another app's token", `${APP_COOKIE}=${TOKEN_B}`],
-    ["empty PCC cookie", `${APP_COOKIE}=`],
-  ])("does not match: %s", (_label, cookie) => {
-    expect(re.test(cookie)).toBe(false);
+  it("a stopped app gets the 503 page; otherwise the request goes to the app's socket", () => {
+    const inner = ownerRoute(cfg).handle[0].routes;
+    expect(inner[0].match).toEqual([{ file: { root: "/data/gateway/stopped", try_files: [`/${LABEL}`] } }]);
+    expect(inner[0].handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
+    expect(inner[0].handle[0].body).toContain("stopped");
+    expect(inner[1].handle[1]).toEqual({ handler: "reverse_proxy", upstreams: [{ dial: `unix//data/gateway/sockets/${LABEL}.sock` }] });
   });
 
-  it("the other app's route matches its own token only", () => {
-    const otherRe = new RegExp(cookieRoute(cfg, "other").match[0].header_regexp.Cookie.pattern);
-    expect(otherRe.test(`${APP_COOKIE}=${TOKEN_B}`)).toBe(true);
-    expect(otherRe.test(`${APP_COOKIE}=${TOKEN_A}`)).toBe(false);
+  it("asks PCC's gate about requests without a credential, without handing it the body", () => {
+    const h = gateRoute(cfg).handle[0];
+    expect(gateRoute(cfg).match).toBeUndefined();
+    expect(h.upstreams).toEqual([{ dial: "unix//run/gate.sock" }]);
+    expect(h.rewrite).toEqual({ method: "GET", uri: "/gate" });
+    expect(h.headers.request.set).toEqual({
+      [GATE_HEADERS.host]: ["{http.request.host}"],
+      [GATE_HEADERS.uri]: ["{http.request.uri}"],
+      [GATE_HEADERS.method]: ["{http.request.method}"],
+    });
+    // 2xx (a public path) continues to the app; anything else is the gate's own answer.
+    expect(h.handle_response).toHaveLength(1);
+    expect(h.handle_response[0].match).toEqual({ status_code: [2] });
+    expect(h.handle_response[0].routes[0].handle[1].upstreams[0].dial).toBe(`unix//data/gateway/sockets/${LABEL}.sock`);
   });
 
-  it("accepts any of several tokens (one per session)", () => {
-    const multi = cookieRoute(build([{ id: "hello", upstream: "10.1.2.3:8080", tokens: [TOKEN_A, TOKEN_B] }]), "hello");
-    const r = new RegExp(multi.match[0].header_regexp.Cookie.pattern);
-    expect(r.test(`${APP_COOKIE}=${TOKEN_A}`)).toBe(true);
-    expect(r.test(`${APP_COOKIE}=${TOKEN_B}`)).toBe(true);
-    expect(r.test(`${APP_COOKIE}=${TOKEN_A}${TOKEN_B}`)).toBe(false);
+  it("numbers the app label from the right after the domain's own labels", () => {
+    const dial = (domain: string) => JSON.stringify(build({ domain })).match(/labels\.(\d+)/)![1];
+    expect(dial("example.com")).toBe("2");
+    expect(dial("home.example.co.uk")).toBe("4");
+    expect(dial("localhost")).toBe("1");
   });
 
-  describe("strips the PCC cookie before proxying", () => {
-    const headers = route.handle[0];
+  describe("strips the PCC cookie and the gate's headers before proxying", () => {
+    const headers = ownerRoute(cfg).handle[0].routes[1].handle[0];
     const rules: { search_regexp: string; replace: string }[] = headers.request.replace.Cookie;
     // Caddy applies each rule in order with Go's ReplaceAllString: a global replace.
     const strip = (cookie: string) => rules.reduce((v, r) => v.replace(new RegExp(r.search_regexp, "g"), r.replace), cookie);
@@ -122,6 +98,11 @@ describe("buildCaddyConfig: app with tokens", () => {
     it("is a headers handler running before the proxy", () => {
       expect(headers.handler).toBe("headers");
       expect(rules).toHaveLength(2);
+      expect(headers.request.delete).toEqual(Object.values(GATE_HEADERS));
+    });
+
+    it("is the same for public requests", () => {
+      expect(gateRoute(cfg).handle[0].handle_response[0].routes[0].handle[0]).toEqual(headers);
     });
 
     it.each([
@@ -136,59 +117,55 @@ describe("buildCaddyConfig: app with tokens", () => {
       expect(strip(input)).toBe(output);
     });
   });
+
+  it("shows a retrying page when an app's socket does not answer", () => {
+    const err = cfg.apps.http.servers.pcc_https.errors.routes[0];
+    expect(err.match[0].host).toEqual(["*.pcc.localhost"]);
+    expect(err.handle[0].body).toContain("refresh");
+  });
 });
 
 describe("buildCaddyConfig: server-wide settings", () => {
-  it("a stopped app (no upstream) gets a 503 page instead of a proxy", () => {
-    const cfg = build([{ id: "hello", upstream: null, tokens: [TOKEN_A] }]);
-    const h = cookieRoute(cfg, "hello").handle[1];
-    expect(h.handler).toBe("static_response");
-    expect(h.status_code).toBe(503);
-    expect(h.body).toContain("stopped");
-    expect(cookieRoute(cfg, "hello").handle.some((x: AnyRoute) => x.handler === "reverse_proxy")).toBe(false);
-  });
-
   it("routes the shell's host to the shell socket, first", () => {
-    const first = httpsRoutes(build([]))[0];
+    const first = httpsRoutes(build())[0];
     expect(first.match).toEqual([{ host: ["pcc.localhost"] }]);
     expect(first.handle).toEqual([{ handler: "reverse_proxy", upstreams: [{ dial: "unix//run/web.sock" }] }]);
   });
 
-  it("ends with a 404 for unknown hosts", () => {
-    const routes = httpsRoutes(build([{ id: "hello", upstream: null, tokens: [] }]));
+  it("ends with a 404 for other hosts", () => {
+    const routes = httpsRoutes(build());
     const last = routes[routes.length - 1];
     expect(last.match).toBeUndefined();
     expect(last.handle[0].status_code).toBe(404);
   });
 
   it("admin API listens only on the unix socket and does not persist config", () => {
-    const cfg = build([]);
+    const cfg = build();
     expect(cfg.admin).toEqual({ listen: "unix//run/caddy-admin.sock", config: { persist: false } });
     expect(cfg.storage).toEqual({ module: "file_system", root: "/data/caddy" });
   });
 
   it("listens on bindAddress for both servers", () => {
-    const cfg = build([]);
+    const cfg = build();
     expect(cfg.apps.http.servers.pcc_https.listen).toEqual(["127.0.0.1:8443"]);
     expect(cfg.apps.http.servers.pcc_http.listen).toEqual(["127.0.0.1:8080"]);
-    const any4 = build([], { bindAddress: "0.0.0.0", httpsPort: 443, httpPort: 80 });
+    const any4 = build({ bindAddress: "0.0.0.0", httpsPort: 443, httpPort: 80 });
     expect(any4.apps.http.servers.pcc_https.listen).toEqual(["0.0.0.0:443"]);
     expect(any4.apps.http.servers.pcc_http.listen).toEqual(["0.0.0.0:80"]);
   });
 
   it("brackets IPv6 bind addresses", () => {
-    const cfg = build([], { bindAddress: "::" });
-    expect(cfg.apps.http.servers.pcc_https.listen).toEqual(["[::]:8443"]);
+    expect(build({ bindAddress: "::" }).apps.http.servers.pcc_https.listen).toEqual(["[::]:8443"]);
   });
 
   it("HTTP redirects to HTTPS, with the port unless it is 443", () => {
     const loc = (cfg: AnyRoute) => cfg.apps.http.servers.pcc_http.routes[0].handle[0].headers.Location[0];
-    expect(loc(build([]))).toBe("https://{http.request.host}:8443{http.request.uri}");
-    expect(loc(build([], { httpsPort: 443 }))).toBe("https://{http.request.host}{http.request.uri}");
+    expect(loc(build())).toBe("https://{http.request.host}:8443{http.request.uri}");
+    expect(loc(build({ httpsPort: 443 }))).toBe("https://{http.request.host}{http.request.uri}");
   });
 
   it("one internal wildcard certificate covers the domain and every app", () => {
-    const tls = build([]).apps.tls;
+    const tls = build().apps.tls;
     expect(tls.certificates.automate).toEqual(["pcc.localhost", "*.pcc.localhost"]);
     expect(tls.automation.policies[0].issuers).toEqual([{ module: "internal" }]);
   });

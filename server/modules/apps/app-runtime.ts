@@ -85,10 +85,10 @@ export class AppRuntime {
     await this.engine.stopContainer(names.container(appId), 10);
   }
 
-  /** host:port Caddy should dial, or null if the app is not running. */
-  async upstream(m: Manifest): Promise<string | null> {
+  /** Where the gateway forwards the app's HTTP traffic, or null if the app is not running. */
+  async upstream(m: Manifest): Promise<{ host: string; port: number } | null> {
     const info = await this.engine.inspectContainer(names.container(m.id));
-    return info?.state === "running" && info.ip ? `${info.ip}:${m.port}` : null;
+    return info?.state === "running" && info.ip ? { host: info.ip, port: m.port } : null;
   }
 
   /** Removes the container and network; volumes too unless keepData. Returns the kept volume names. */

@@ -3,12 +3,20 @@ import type { ContainerEngine } from "../../adapters/podman/container-engine";
 import { DomainError, toMessage } from "../../errors";
 import { KeyedMutex } from "../../lib/keyed-mutex";
 import type { Logger } from "../../logger";
-import type { AppGrants } from "../auth/app-grants";
+import type { AppGrants } from "../gateway/app-grants";
 import type { AppRuntime } from "./app-runtime";
 import type { AppStatus, CatalogApp, CatalogProblem, InstalledApp } from "./apps.types";
 import type { Catalog } from "./catalog";
 import { imageRef, isLocalBuild, manifestSchema, type Manifest } from "./manifest";
 import { names, planNetwork } from "./network-plan";
+
+/** What the lifecycle needs of the gateway (what Caddy serves for each app host). */
+export type GatewaySync = {
+  /** Brings the gateway to the state in SQLite. */
+  sync(): Promise<void>;
+  /** Forgets cached container addresses of an app after it (re)started. */
+  invalidate(appId: string): void;
+};
 
 export type AppsDeps = {
   repo: AppsRepository;
@@ -16,7 +24,7 @@ export type AppsDeps = {
   runtime: AppRuntime;
   engine: ContainerEngine;
   grants: AppGrants;
-  syncProxy: () => Promise<void>;
+  gateway: GatewaySync;
   appUrl: (id: string) => string;
   log: Logger;
 };
@@ -120,9 +128,10 @@ export class AppsService {
       try {
         await this.d.runtime.provision(row, m, () => undefined);
         await this.d.runtime.startAndWait(m, () => undefined);
+        this.d.gateway.invalidate(id);
       } finally {
         this.transient.delete(id);
-        await this.d.syncProxy();
+        await this.d.gateway.sync();
       }
     });
   }
@@ -136,7 +145,7 @@ export class AppsService {
         await this.d.runtime.stop(id);
       } finally {
         this.transient.delete(id);
-        await this.d.syncProxy();
+        await this.d.gateway.sync();
       }
     });
   }
@@ -161,7 +170,7 @@ export class AppsService {
     if (keep) await this.d.repo.keepVolumes(id, kept);
     else await this.d.repo.forgetKeptVolumes(id);
     await this.d.repo.delete(id);
-    await this.d.syncProxy();
+    await this.d.gateway.sync();
     this.d.log.info({ app: id, keptData: keep }, "app removed");
   }
 
@@ -185,7 +194,7 @@ export class AppsService {
       await this.d.runtime.teardown(m, hadKept).catch((err) => this.d.log.error({ app: id, err }, "rollback incomplete"));
       await this.d.repo.delete(id);
     } finally {
-      await this.d.syncProxy().catch((err) => this.d.log.error({ err }, "proxy sync failed"));
+      await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
     }
   }
 

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DomainError } from "../../errors";
-import { FakeEngine, MemoryAppsRepository, silentLogger, rejection } from "../../testing/fakes";
-import { AppGrants } from "../auth/app-grants";
+import { FakeEngine, MemoryAppsRepository, MemoryGrantStore, silentLogger, rejection } from "../../testing/fakes";
+import { AppGrants } from "../gateway/app-grants";
 import { AppRuntime } from "./app-runtime";
 import { AppsService } from "./apps.service";
 import { Catalog } from "./catalog";
@@ -42,8 +42,9 @@ function setup() {
   const probe = vi.fn(async () => true);
   const runtime = new AppRuntime(engine, catalog, log, probe);
   const syncProxy = vi.fn(async () => undefined);
-  const grants = new AppGrants(async () => undefined);
-  const apps = new AppsService({ repo, catalog, runtime, engine, grants, syncProxy, appUrl: (id) => `https://${id}.pcc.test/`, log });
+  const grants = new AppGrants(new MemoryGrantStore());
+  const gateway = { sync: syncProxy, invalidate: vi.fn() };
+  const apps = new AppsService({ repo, catalog, runtime, engine, grants, gateway, appUrl: (id) => `https://${id}.pcc.test/`, log });
   return { engine, repo, catalog, runtime, syncProxy, grants, apps, probe };
 }
 
@@ -146,7 +147,7 @@ describe("AppsService.remove", () => {
   it("keepData=true removes the container and network, keeps and records the volumes", async () => {
     const { apps, engine, repo, grants, syncProxy } = setup();
     await apps.install("demo");
-    await grants.issue("demo", "s1", new Date(Date.now() + 3600_000));
+    await grants.issue("demo", "demo", "s1", new Date(Date.now() + 3600_000));
     syncProxy.mockClear();
 
     await apps.remove("demo", { keepData: true });

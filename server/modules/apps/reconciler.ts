@@ -3,7 +3,7 @@ import type { ContainerEngine } from "../../adapters/podman/container-engine";
 import { toMessage } from "../../errors";
 import type { Logger } from "../../logger";
 import type { AppRuntime } from "./app-runtime";
-import { manifestOf, type AppsService } from "./apps.service";
+import { manifestOf, type AppsService, type GatewaySync } from "./apps.service";
 import { names } from "./network-plan";
 
 const MANAGED = { "pcc.managed": "true" };
@@ -21,7 +21,7 @@ export class Reconciler {
     private readonly repo: AppsRepository,
     private readonly engine: ContainerEngine,
     private readonly runtime: AppRuntime,
-    private readonly syncProxy: () => Promise<void>,
+    private readonly gateway: GatewaySync,
     private readonly log: Logger,
   ) {}
 
@@ -68,7 +68,7 @@ export class Reconciler {
     for (const n of networks.filter((n) => orphan(n.labels))) await this.sweep("network", n.name, () => this.engine.removeNetwork(n.name));
     for (const v of volumes.filter((v) => orphan(v.labels) && !keptNames.has(v.name))) await this.sweep("volume", v.name, () => this.engine.removeVolume(v.name));
 
-    await this.syncProxy();
+    await this.gateway.sync();
   }
 
   private async converge(id: string) {
@@ -80,6 +80,7 @@ export class Reconciler {
     if (row.desiredState === "running" && info?.state !== "running") {
       this.log.info({ app: id }, "starting app to match desired state");
       await this.runtime.startAndWait(m, () => undefined);
+      this.gateway.invalidate(id);
     } else if (row.desiredState === "stopped" && info?.state === "running") {
       await this.runtime.stop(id);
     }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AuthRepository } from "../../adapters/db/auth-repository";
 import { DomainError } from "../../errors";
 import type { Logger } from "../../logger";
-import type { AppGrants } from "./app-grants";
+import type { AppGrants } from "../gateway/app-grants";
 import type { Session } from "./auth.types";
 import { OneTimeCode } from "./one-time-code";
 import { hashToken, randomToken } from "./tokens";

@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DomainError } from "../../errors";
 import { readCookie } from "../../http/cookies";
-import { MemoryAuthRepository, silentLogger, rejection } from "../../testing/fakes";
-import { AppGrants } from "./app-grants";
+import { MemoryAuthRepository, MemoryGrantStore, silentLogger, rejection } from "../../testing/fakes";
+import { AppGrants } from "../gateway/app-grants";
 import { AuthService, SESSION_COOKIE } from "./auth.service";
 
 const DAY = 24 * 3600_000;
@@ -10,10 +10,9 @@ const DAY = 24 * 3600_000;
 function setup() {
   const clock = { t: new Date("2030-01-01T00:00:00Z").getTime() };
   const repo = new MemoryAuthRepository();
-  const onChange = vi.fn(async () => undefined);
-  const grants = new AppGrants(onChange, () => clock.t);
+  const grants = new AppGrants(new MemoryGrantStore(), () => clock.t);
   const auth = new AuthService(repo, grants, silentLogger(), () => new Date(clock.t));
-  return { clock, repo, grants, auth, onChange };
+  return { clock, repo, grants, auth };
 }
 
 const errorOf = (p: Promise<unknown>) => rejection(p, DomainError);
@@ -117,7 +116,7 @@ describe("AuthService.signOut", () => {
   it("deletes the session, revokes its app grants and returns a clearing cookie", async () => {
     const { auth, grants, token } = await claimed();
     const session = (await auth.validate(token))!;
-    await grants.issue("hello", session.id, session.expiresAt);
+    await grants.issue("hello", "hello", session.id, session.expiresAt);
     expect(grants.tokensFor("hello")).toHaveLength(1);
 
     const cookie = await auth.signOut(session);

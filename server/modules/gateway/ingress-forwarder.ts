@@ -1,0 +1,85 @@
+import fs from "node:fs";
+import net from "node:net";
+import type { Logger } from "../../logger";
+
+export type Upstream = { host: string; port: number };
+
+const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * One unix socket per app host that Caddy dials (its config names the socket by the request's host,
+ * so it never changes when apps come and go). Each connection is piped to the app's container as it
+ * is now; if the app is down, the connection is closed and Caddy shows its "not answering" page.
+ */
+export class IngressForwarder {
+  private readonly servers = new Map<string, net.Server>();
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly socketPath: (host: string) => string,
+    private readonly resolve: (host: string, refresh: boolean) => Promise<Upstream | null>,
+    private readonly log: Logger,
+  ) {}
+
+  has(host: string) {
+    return this.servers.has(host);
+  }
+
+  async open(host: string) {
+    if (this.servers.has(host)) return;
+    const file = this.socketPath(host);
+    fs.rmSync(file, { force: true });
+    const server = net.createServer((client) => void this.pipe(host, client));
+    server.on("error", (err) => this.log.error({ host, err }, "app socket failed"));
+    this.servers.set(host, server);
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(file, () => resolve()));
+    fs.chmodSync(file, 0o600);
+  }
+
+  async close(host: string) {
+    const server = this.servers.get(host);
+    this.servers.delete(host);
+    fs.rmSync(this.socketPath(host), { force: true });
+    if (server) await new Promise<void>((r) => server.close(() => r()));
+  }
+
+  async closeAll() {
+    for (const s of this.sockets) s.destroy();
+    await Promise.all([...this.servers.keys()].map((h) => this.close(h)));
+  }
+
+  private async pipe(host: string, client: net.Socket) {
+    this.track(client);
+    client.on("error", () => undefined);
+    const upstream = await this.connect(host, false).catch(() => null) ?? (await this.connect(host, true).catch(() => null));
+    if (!upstream || client.destroyed) {
+      upstream?.destroy();
+      client.destroy();
+      return;
+    }
+    this.track(upstream);
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+    client.on("close", () => upstream.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  }
+
+  /** The cached address first; a refused or timed-out connection retries once with a fresh lookup. */
+  private async connect(host: string, refresh: boolean): Promise<net.Socket | null> {
+    const target = await this.resolve(host, refresh);
+    if (!target) return null;
+    return new Promise((resolve, reject) => {
+      const s = net.connect({ host: target.host, port: target.port });
+      const timer = setTimeout(() => (s.destroy(), reject(new Error("connect timeout"))), CONNECT_TIMEOUT_MS);
+      s.once("connect", () => (clearTimeout(timer), resolve(s)));
+      s.once("error", (e) => (clearTimeout(timer), s.destroy(), reject(e)));
+    });
+  }
+
+  private track(s: net.Socket) {
+    this.sockets.add(s);
+    s.once("close", () => this.sockets.delete(s));
+  }
+}
