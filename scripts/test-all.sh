@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the three test tiers and ends with one line over all of them: "N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 rc=0
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -13,6 +14,7 @@ npx vitest run --project integration --reporter=default --reporter=json --output
 say "end-to-end tests (Chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$out/e2e.json" npx playwright test --reporter=list,json || rc=1
 
+# shellcheck disable=SC2016 # a JavaScript snippet, not shell
 node -e '
 const fs = require("fs"); const dir = process.argv[1];
 let passed = 0, failed = 0;

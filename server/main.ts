@@ -3,6 +3,7 @@ import path from "node:path";
 import pino from "pino";
 import { boot } from "./boot";
 import { loadConfig } from "./config";
+import { checkPrerequisites, formatProblems, hostDeps } from "./host/prerequisites";
 import { createLogger } from "./logger";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -12,6 +13,9 @@ const SHUTDOWN_DEADLINE_MS = 45_000;
 
 async function main() {
   const config = loadConfig();
+  // Every missing piece named at once, with its fix, before anything is written or started.
+  const problems = await checkPrerequisites(hostDeps(process.env));
+  if (problems.length) throw new Error(formatProblems(problems));
   // The full structured log goes to a file; the console shows only what needs the owner's attention.
   fs.mkdirSync(config.paths.logs, { recursive: true, mode: 0o700 });
   const log = createLogger(

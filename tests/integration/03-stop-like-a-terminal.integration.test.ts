@@ -1,6 +1,12 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { PccInstance, waitFor } from "../helpers/pcc-instance";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Processes whose command line mentions this PCC's data dir: its helpers, conmon of its apps. */
 function processesOf(dataDir: string): string[] {
@@ -47,5 +53,27 @@ describe("stopping PCC the way a terminal does", () => {
   it("the next start brings the app back as the owner left it", async () => {
     await pcc.boot();
     await waitFor("hello running", async () => JSON.parse(pcc.cli("app", "list", "--json").stdout)[0]?.status === "running");
+  });
+});
+
+describe("starting on a machine that lacks what PCC runs", () => {
+  it("refuses to start and names each missing piece with its fix, before touching anything", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-prereq-"));
+    try {
+      const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], {
+        cwd: ROOT,
+        // A PATH that reaches none of Podman, Caddy, iptables (an empty folder), as a careless service file would.
+        env: { ...process.env, PATH: dataDir, PCC_DATA_DIR: dataDir, PCC_WEB: "off" },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(1);
+      for (const name of ["podman", "caddy", "iptables"]) expect(r.stderr).toContain(name);
+      expect(r.stderr).toMatch(/\.\/pcc start/);
+      // Nothing was started or written.
+      expect(fs.readdirSync(dataDir)).toEqual([]);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
