@@ -27,6 +27,8 @@ export class Catalog {
     }
     for (const name of names) {
       const file = path.join(this.dir, name, "app.yaml");
+      // Folders without an app.yaml (the JSON Schema's, for one) are not apps.
+      if (!(await fs.stat(file).catch(() => null))) continue;
       const source = path.join(name, "app.yaml");
       try {
         const raw = parseYaml(await fs.readFile(file, "utf8")) as unknown;

@@ -56,12 +56,11 @@ describe("Catalog", () => {
     expect(bySource[path.join("invalid", "app.yaml")]).toMatch(/^port: .*1024/);
   });
 
-  it("reports a folder without app.yaml as a problem", async () => {
-    await fs.mkdir(path.join(dir, "empty"));
+  it("ignores folders without an app.yaml (such as the JSON Schema's)", async () => {
+    await fs.mkdir(path.join(dir, "schema"));
     const { entries, problems } = await new Catalog(dir).load();
     expect(entries.size).toBe(0);
-    expect(problems).toHaveLength(1);
-    expect(problems[0].source).toBe(path.join("empty", "app.yaml"));
+    expect(problems).toHaveLength(0);
   });
 
   it("reports a missing catalog folder instead of throwing", async () => {
