@@ -19,6 +19,13 @@ const envSchema = z.object({
   PCC_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Where the Next shell was built; tests and the CLI-only mode can skip it.
   PCC_WEB: z.enum(["on", "off"]).default("on"),
+  // Registries reached over plain HTTP (comma-separated host:port). Only for a registry on this
+  // machine, such as the one the tests run; never for anything across a network.
+  PCC_INSECURE_REGISTRIES: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, "only registries on this machine (127.0.0.1:PORT) may be insecure"))),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -45,6 +52,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     catalogDir: path.resolve(root, e.PCC_CATALOG_DIR),
     logLevel: e.PCC_LOG_LEVEL,
     web: e.PCC_WEB === "on",
+    insecureRegistries: e.PCC_INSECURE_REGISTRIES,
     shellOrigin: `https://${e.PCC_DOMAIN}${portSuffix}`,
     appOrigin: (appId: string) => `https://${appId}.${e.PCC_DOMAIN}${portSuffix}`,
     paths: {

@@ -5,6 +5,10 @@ import type { Logger } from "../logger";
 import { startChild, waitForSocket } from "./child";
 
 /**
+ * No static_dir or events_logfile_path here: conmon starts Podman's cleanup process (after a container
+ * exits) without CONTAINERS_CONF, so it finds the database and writes events only at their default
+ * places under the storage root and tmp_dir; moved elsewhere, exits were never recorded.
+ *
  * Writes this PCC's own containers.conf and storage.conf (the host's are never edited) and runs
  * `podman system service` on a socket in the data dir. Two PCCs with different data dirs do not share
  * storage, networks, locks or events.
@@ -26,10 +30,8 @@ log_size_max = 10485760
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
-events_logfile_path = "${p.run}/podman-events.log"
 tmp_dir = "${p.run}/libpod"
 volume_path = "${root}/volumes"
-static_dir = "${root}/libpod"
 lock_type = "file"
 
 [network]
@@ -38,7 +40,11 @@ network_config_dir = "${root}/networks"
     { mode: 0o600 },
   );
   fs.writeFileSync(storage, `[storage]\ndriver = "overlay"\ngraphroot = "${root}/storage"\nrunroot = "${p.run}/storage"\n`, { mode: 0o600 });
-  return { CONTAINERS_CONF: conf, CONTAINERS_STORAGE_CONF: storage };
+  // Images are named in full (registry/repo:tag@digest): no search registries, no short-name aliases.
+  const registries = path.join(p.etc, "registries.conf");
+  const insecure = config.insecureRegistries.map((r) => `\n[[registry]]\nlocation = "${r}"\ninsecure = true\n`).join("");
+  fs.writeFileSync(registries, `unqualified-search-registries = []\nshort-name-mode = "disabled"\n${insecure}`, { mode: 0o600 });
+  return { CONTAINERS_CONF: conf, CONTAINERS_STORAGE_CONF: storage, CONTAINERS_REGISTRIES_CONF: registries };
 }
 
 export async function startPodmanService(config: Config, log: Logger) {
