@@ -1,18 +1,14 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../../errors";
+import { minimalSpec } from "../spec/spec-fixtures";
 import { Catalog } from "./catalog";
 
-const goodYaml = (id: string) => `id: ${id}
-name: Good
-version: "1.0.0"
-icon: icon.svg
-image:
-  ref: docker.io/library/nginx:1.27
-port: 8080
-`;
+const yamlFor = (id: string, extra: Record<string, unknown> = {}) => stringify({ ...minimalSpec(), id, icon: "icon.svg", ...extra });
 
 let dir: string;
 
@@ -32,28 +28,22 @@ afterEach(async () => {
 
 describe("Catalog", () => {
   it("loads good apps and reports broken ones without failing the rest", async () => {
-    await addApp("good", goodYaml("good"), { "icon.svg": "<svg/>" });
+    await addApp("good", yamlFor("good"), { "icon.svg": "<svg/>" });
     await addApp("broken", "id: broken\nname: [unclosed\n  : :\n");
-    await addApp("renamed", goodYaml("another"));
-    await addApp("invalid", goodYaml("invalid").replace("port: 8080", "port: 80"));
+    await addApp("renamed", yamlFor("another"), { "icon.svg": "<svg/>" });
+    await addApp("privileged", yamlFor("privileged", { services: { web: { image: minimalSpec().services.web.image, privileged: true } } }));
     await fs.writeFile(path.join(dir, "README.md"), "not an app");
 
     const { entries, problems } = await new Catalog(dir).load();
 
     expect([...entries.keys()]).toEqual(["good"]);
     expect(entries.get("good")!.dir).toBe(path.join(dir, "good"));
-    expect(entries.get("good")!.manifest.name).toBe("Good");
-
+    expect(entries.get("good")!.spec.name).toBe("Demo");
     const bySource = Object.fromEntries(problems.map((p) => [p.source, p.message]));
-    expect(Object.keys(bySource).sort()).toEqual([
-      path.join("broken", "app.yaml"),
-      path.join("invalid", "app.yaml"),
-      path.join("renamed", "app.yaml"),
-    ]);
-    expect(bySource[path.join("renamed", "app.yaml")]).toBe(`its id "another" does not match its folder "renamed"`);
-    expect(bySource[path.join("broken", "app.yaml")].length).toBeGreaterThan(0);
-    // Zod problems name the field.
-    expect(bySource[path.join("invalid", "app.yaml")]).toMatch(/^port: .*1024/);
+    expect(Object.keys(bySource).sort()).toEqual([path.join("broken", "app.yaml"), path.join("privileged", "app.yaml"), path.join("renamed", "app.yaml")]);
+    expect(bySource[path.join("renamed", "app.yaml")]).toBe(`id: is "another" but the folder is named "renamed"; they must be the same`);
+    // Problems name the field and say why.
+    expect(bySource[path.join("privileged", "app.yaml")]).toMatch(/services\.web\.privileged: .*never/);
   });
 
   it("ignores folders without an app.yaml (such as the JSON Schema's)", async () => {
@@ -63,38 +53,50 @@ describe("Catalog", () => {
     expect(problems).toHaveLength(0);
   });
 
+  it("hides test apps unless the development setting shows them", async () => {
+    await addApp("probe", yamlFor("probe", { test: true }), { "icon.svg": "<svg/>" });
+    expect((await new Catalog(dir).load()).entries.has("probe")).toBe(false);
+    expect((await new Catalog(dir, true).load()).entries.has("probe")).toBe(true);
+  });
+
+  it("checks each folder as lint does: files it names stay inside it, huge or odd app.yaml files are refused unread", async () => {
+    await addApp("leaky", yamlFor("leaky"));
+    await fs.symlink("/etc/passwd", path.join(dir, "leaky", "icon.svg"));
+    await addApp("huge", "");
+    await fs.truncate(path.join(dir, "huge", "app.yaml"), 1024 ** 3);
+    await fs.mkdir(path.join(dir, "fifo"));
+    spawnSync("mkfifo", [path.join(dir, "fifo", "app.yaml")]);
+    const { entries, problems } = await new Catalog(dir).load();
+    expect(entries.size).toBe(0);
+    const bySource = Object.fromEntries(problems.map((p) => [p.source, p.message]));
+    expect(bySource[path.join("leaky", "app.yaml")]).toMatch(/^icon: names icon\.svg, which is a symlink to \/etc\/passwd, outside the app folder/);
+    expect(bySource[path.join("huge", "app.yaml")]).toBe("(file): app.yaml is 1073741824 bytes; the limit is 262144");
+    expect(bySource[path.join("fifo", "app.yaml")]).toBe("(file): app.yaml is not a file");
+  });
+
+  it("refuses to hand out a broken entry, saying what is wrong with it", async () => {
+    await addApp("renamed", yamlFor("another"), { "icon.svg": "<svg/>" });
+    const e = await new Catalog(dir).get("renamed").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe("INVALID_INPUT");
+    expect((e as DomainError).message).toBe(`The catalog entry of "renamed" is not valid, so it cannot be installed: id: is "another" but the folder is named "renamed"; they must be the same`);
+  });
+
   it("reports a missing catalog folder instead of throwing", async () => {
     const { entries, problems } = await new Catalog(path.join(dir, "nope")).load();
     expect(entries.size).toBe(0);
-    expect(problems).toHaveLength(1);
-    expect(problems[0].message).toMatch(/cannot be read/);
+    expect(problems[0]!.message).toMatch(/cannot be read/);
   });
 
-  it("get returns an entry, and NOT_FOUND for an unknown id", async () => {
-    await addApp("good", goodYaml("good"));
-    const catalog = new Catalog(dir);
-    expect((await catalog.get("good")).manifest.id).toBe("good");
-    const err = await catalog.get("missing").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DomainError);
-    expect((err as DomainError).code).toBe("NOT_FOUND");
-    expect((err as DomainError).message).toContain("missing");
-  });
-
-  it("reads fresh: an app added later shows up without a new Catalog", async () => {
-    const catalog = new Catalog(dir);
-    expect((await catalog.load()).entries.size).toBe(0);
-    await addApp("good", goodYaml("good"));
-    expect((await catalog.load()).entries.has("good")).toBe(true);
-  });
-
-  it("iconPath serves SVG icons only", async () => {
-    await addApp("good", goodYaml("good"));
-    await addApp("png", goodYaml("png").replace("icon.svg", "icon.png"));
-    await addApp("noicon", goodYaml("noicon").replace("icon: icon.svg\n", ""));
-    const catalog = new Catalog(dir);
-    expect(await catalog.iconPath("good")).toBe(path.join(dir, "good", "icon.svg"));
-    expect(await catalog.iconPath("png")).toBeNull();
-    expect(await catalog.iconPath("noicon")).toBeNull();
-    expect(await catalog.iconPath("missing")).toBeNull();
+  it("get throws NOT_FOUND for an unknown app; iconPath serves SVG only", async () => {
+    await addApp("good", yamlFor("good"), { "icon.svg": "<svg/>" });
+    await addApp("png", yamlFor("png", { icon: "icon.png" }), { "icon.png": "x" });
+    const c = new Catalog(dir);
+    const e = await c.get("nope").catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe("NOT_FOUND");
+    expect(await c.iconPath("good")).toBe(path.join(dir, "good", "icon.svg"));
+    expect(await c.iconPath("png")).toBeNull();
+    expect(await c.iconPath("nope")).toBeNull();
   });
 });
