@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
-import { TrpcProviders } from "@/web/lib/trpc";
+import { THEME_BOOT_SCRIPT } from "@/web/lib/theme";
 import "./globals.css";
 
 // Local on purpose: a PCC may build with no internet, so no Google Fonts fetch.
@@ -18,22 +18,29 @@ export const metadata: Metadata = {
   manifest: "/manifest.webmanifest",
   applicationName: "PCC",
   appleWebApp: { capable: true, title: "PCC", statusBarStyle: "black-translucent" },
-  icons: { icon: "/icons/icon-192.png", apple: "/icons/icon-192.png" },
+  icons: { icon: [{ url: "/icons/icon.svg", type: "image/svg+xml" }, { url: "/icons/icon-192.png", sizes: "192x192" }], apple: "/icons/apple-touch-icon.png" },
 };
 
 export const viewport: Viewport = {
-  themeColor: "#6366f1",
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#6366f1" },
+    { media: "(prefers-color-scheme: dark)", color: "#1e1b4b" },
+  ],
   width: "device-width",
   initialScale: 1,
   viewportFit: "cover",
 };
 
+// The data layer (tRPC + React Query) is not here but in the pages that use it: a page that needs
+// no data (the trust guide) stays as light as a bare Next page.
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en" className={inter.variable}>
-      <body>
-        <TrpcProviders>{children}</TrpcProviders>
-      </body>
+    // The boot script sets the theme class before React hydrates, hence the warning suppression.
+    <html lang="en" className={inter.variable} suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+      </head>
+      <body>{children}</body>
     </html>
   );
 }

@@ -1,5 +1,10 @@
 import { Shell } from "@/web/components/shell";
+import { TrpcProviders } from "@/web/lib/trpc";
 
 export default function Home() {
-  return <Shell />;
+  return (
+    <TrpcProviders>
+      <Shell />
+    </TrpcProviders>
+  );
 }

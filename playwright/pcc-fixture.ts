@@ -15,7 +15,7 @@ export function usePcc(opts: PccOptions = {}): { readonly pcc: PccInstance } {
   });
   test.afterAll(async () => {
     await instance?.stop();
-    instance?.cleanup();
+    await instance?.cleanup();
   });
   return {
     get pcc() {

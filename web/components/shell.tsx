@@ -1,40 +1,65 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
+import { useServiceWorker } from "@/web/hooks/use-service-worker";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPC } from "@/web/lib/trpc";
-import { AuthScreen, Logo } from "./auth/auth-screen";
-import { Desktop } from "./desktop/desktop";
+import { useAuthHold } from "./auth/auth-hold";
 import { Button } from "./ui/button";
+import { PccLogo } from "./ui/pcc-logo";
 import { Spinner } from "./ui/spinner";
+
+// Each state loads only its own code: a sign-in page never downloads the desktop, and back.
+const AuthScreen = dynamic(() => import("./auth/auth-screen").then((m) => m.AuthScreen), { ssr: false, loading: Waiting });
+const Desktop = dynamic(() => import("./desktop/desktop").then((m) => m.Desktop), { ssr: false, loading: Waiting });
+// Passkey step-ups and device-pairing approvals, around the desktop once signed in (components/auth).
+const SignedIn = dynamic(() => import("./auth/signed-in").then((m) => m.SignedIn), { ssr: false, loading: Waiting });
 
 /** Decides between setup, sign-in and the desktop, from the server's view of this browser. */
 export function Shell() {
   const trpc = useTRPC();
-  const auth = useQuery(trpc.auth.state.queryOptions());
+  const auth = useQuery(trpc.identity.state.queryOptions());
+  // An auth screen may stay up a moment after the session exists (recovery codes are shown once).
+  const held = useAuthHold();
+  useServiceWorker();
 
-  if (auth.isPending) {
-    return (
-      <main className="pcc-wallpaper fixed inset-0 flex items-center justify-center text-white/80" aria-busy="true">
-        <Spinner className="size-7" />
-      </main>
-    );
-  }
-  if (!auth.data) {
-    return (
-      <main className="pcc-wallpaper fixed inset-0 flex items-center justify-center p-4">
-        <div className="w-full max-w-sm rounded-3xl bg-white/75 p-8 shadow-2xl backdrop-blur-2xl">
-          <Logo />
-          <h1 className="mt-5 text-xl font-semibold text-slate-900">Can&apos;t reach your PCC</h1>
-          <p className="mt-1 text-sm text-slate-600">{errorMessage(auth.error)}</p>
-          <Button className="mt-5" onClick={() => auth.refetch()} disabled={auth.isFetching}>
-            Try again
-          </Button>
-        </div>
-      </main>
-    );
-  }
-  if (!auth.data.claimed) return <AuthScreen mode="setup" />;
-  if (!auth.data.signedIn) return <AuthScreen mode="signin" />;
-  return <Desktop />;
+  if (auth.isPending) return <Waiting />;
+  if (!auth.data) return <Unreachable detail={errorMessage(auth.error)} retrying={auth.isFetching} onRetry={() => auth.refetch()} />;
+  if (!auth.data.claimed || held === "setup") return <AuthScreen mode="setup" />;
+  if (!auth.data.signedIn || held === "signin") return <AuthScreen mode="signin" />;
+  return (
+    <SignedIn>
+      <Desktop />
+    </SignedIn>
+  );
+}
+
+function Waiting() {
+  return (
+    <main className="pcc-wallpaper fixed inset-0 flex items-center justify-center text-white/80" aria-busy="true">
+      <Spinner className="size-7" />
+    </main>
+  );
+}
+
+/** The same words as public/offline.html, which the service worker shows when even this page cannot load. */
+function Unreachable({ detail, retrying, onRetry }: { detail: string | null; retrying: boolean; onRetry: () => void }) {
+  return (
+    <main data-testid="pcc-unreachable" className="pcc-wallpaper fixed inset-0 flex items-center justify-center p-4">
+      <div className="w-full max-w-sm rounded-3xl bg-white p-8 text-slate-900 shadow-2xl">
+        <PccLogo />
+        <h1 className="mt-5 text-xl font-semibold">Your PCC is unreachable</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          This device cannot reach your personal cloud computer right now. Check this device&apos;s connection; if it is fine, the PCC
+          itself may be off or restarting.
+        </p>
+        {detail && <p className="mt-2 text-[12px] text-slate-600">{detail}</p>}
+        <Button variant="primary" className="mt-5" onClick={onRetry} disabled={retrying}>
+          {retrying && <Spinner className="size-3.5" />}
+          Try again
+        </Button>
+      </div>
+    </main>
+  );
 }

@@ -2,19 +2,19 @@
 
 import { useSyncExternalStore } from "react";
 
-const QUERY = "(max-width: 639px)";
+/** Below Tailwind's `sm` breakpoint: the phone layout (home screen, full-screen apps, bottom sheets). */
+export const PHONE_QUERY = "(max-width: 639px)";
 
 function subscribe(onChange: () => void) {
-  const mql = window.matchMedia(QUERY);
+  const mql = window.matchMedia(PHONE_QUERY);
   mql.addEventListener("change", onChange);
   return () => mql.removeEventListener("change", onChange);
 }
 
-/** Phones get full-screen sheets instead of floating windows. */
 export function useIsPhone(): boolean {
   return useSyncExternalStore(
     subscribe,
-    () => window.matchMedia(QUERY).matches,
+    () => window.matchMedia(PHONE_QUERY).matches,
     () => false,
   );
 }

@@ -1,7 +1,8 @@
 "use client";
 
 import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, splitLink, TRPCClientError, type OperationLink, type TRPCLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
 import type { AppRouter } from "@/server/trpc/app-router";
@@ -20,7 +21,7 @@ function makeQueryClient() {
       onError: (error, query) => {
         if (errorCode(error) !== "UNAUTHORIZED") return;
         if (JSON.stringify(query.queryKey).includes('"state"')) return;
-        void client.invalidateQueries({ predicate: (q) => JSON.stringify(q.queryKey).includes('["auth","state"]') });
+        void client.invalidateQueries({ predicate: (q) => JSON.stringify(q.queryKey).includes('["identity","state"]') });
       },
     }),
     defaultOptions: {
@@ -38,10 +39,34 @@ function makeQueryClient() {
   return client;
 }
 
+/**
+ * Subscriptions go over SSE through the link web/lib/trpc-sse.ts registers here when it loads: only the
+ * windows that subscribe import it (the store, app logs and stats), so the first load carries none of it.
+ */
+let sse: TRPCLink<AppRouter> | null = null;
+
+export function registerSubscriptionLink(make: (deps: { observable: typeof observable; TRPCClientError: typeof TRPCClientError }) => TRPCLink<AppRouter>) {
+  sse ??= make({ observable, TRPCClientError });
+}
+
+const subscriptions: TRPCLink<AppRouter> = (runtime) => {
+  let run: OperationLink<AppRouter> | undefined;
+  return (opts) => (run ??= sse?.(runtime))?.(opts) ?? observable((o) => o.error(TRPCClientError.from(new Error("Live updates are not loaded."))));
+};
+
 export function TrpcProviders({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc" })] }),
+    createTRPCClient<AppRouter>({
+      links: [
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          // Subscriptions stream over SSE; queries and mutations stay batched.
+          true: subscriptions,
+          false: httpBatchLink({ url: "/api/trpc" }),
+        }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>

@@ -1,88 +1,75 @@
 "use client";
 
-import { useState } from "react";
-import { isBusy, useAppMutations, useInstalledApp } from "@/web/hooks/use-apps";
-import { errorMessage } from "@/web/lib/errors";
+import dynamic from "next/dynamic";
+import { useInstalledApp } from "@/web/hooks/use-apps";
+import { displayOrigin } from "@/web/lib/app-bridge";
 import { AppIcon } from "@/web/components/ui/app-icon";
-import { Button } from "@/web/components/ui/button";
-import { DetailRow } from "@/web/components/ui/detail-row";
 import { Spinner } from "@/web/components/ui/spinner";
-import { StatusDot } from "@/web/components/ui/status-dot";
-import { UninstallDialog } from "./uninstall-dialog";
+import { Tabs, TabPanel, type TabDef } from "@/web/components/ui/tabs";
+import { AppAbout } from "./app-about";
+import { AppOverview } from "./app-overview";
 
-type Props = { id: string; onOpen: () => void; onUninstalled: () => void };
+/**
+ * An app's settings, one component per tab. Tabs other than the overview are loaded when first shown:
+ * most visits to this window are a look at the status or a restart.
+ */
+const TABS: TabDef[] = [
+  { id: "overview", label: "Overview" },
+  { id: "settings", label: "Settings" },
+  { id: "permissions", label: "Permissions" },
+  { id: "logs", label: "Logs" },
+  { id: "stats", label: "Stats" },
+  { id: "credentials", label: "Credentials" },
+  { id: "about", label: "About" },
+];
 
-export function AppSettingsWindow({ id, onOpen, onUninstalled }: Props) {
+function Loading() {
+  return <Spinner className="size-6 text-fg-subtle" />;
+}
+
+const AppSettingsForm = dynamic(() => import("./app-settings-form").then((m) => m.AppSettingsForm), { ssr: false, loading: Loading });
+const AppPermissions = dynamic(() => import("./app-permissions").then((m) => m.AppPermissions), { ssr: false, loading: Loading });
+const AppLogs = dynamic(() => import("./app-logs").then((m) => m.AppLogs), { ssr: false, loading: Loading });
+const AppStatsView = dynamic(() => import("./app-stats").then((m) => m.AppStatsView), { ssr: false, loading: Loading });
+const AppCredentials = dynamic(() => import("./app-credentials").then((m) => m.AppCredentials), { ssr: false, loading: Loading });
+
+type Props = { id: string; view?: string; onView: (view: string) => void; onOpen: () => void; onUninstalled: () => void };
+
+export function AppSettingsWindow({ id, view, onView, onOpen, onUninstalled }: Props) {
   const app = useInstalledApp(id);
-  const { start, stop } = useAppMutations();
-  const [confirming, setConfirming] = useState(false);
-  if (!app) return <p className="p-6 text-sm text-slate-500">This app is no longer installed.</p>;
-
-  const busy = isBusy(app.status) || start.isPending || stop.isPending;
-  const error = errorMessage(start.error ?? stop.error);
-  const canStart = app.status === "stopped" || app.status === "error";
+  if (!app) return <p className="p-6 text-sm text-fg-muted">This app is no longer installed.</p>;
+  const tab = TABS.some((t) => t.id === view) ? view! : "overview";
+  const idBase = `app-settings-${id}`;
 
   return (
-    <div className="h-full overflow-y-auto p-6">
-      <div className="flex items-center gap-4">
-        <AppIcon name={app.name} iconUrl={app.iconUrl} className="size-16" />
+    <div className="flex h-full flex-col bg-surface">
+      <div className="flex items-center gap-4 px-4 pt-4 sm:px-6 sm:pt-5">
+        <AppIcon name={app.name} iconUrl={app.iconUrl} className="size-14" />
         <div className="min-w-0">
-          <h1 className="truncate text-xl font-semibold text-slate-900">{app.name}</h1>
-          <p className="text-[13px] text-slate-500">Version {app.version}</p>
-          <a href={app.url} target="_blank" rel="noreferrer" className="text-[13px] text-indigo-600 hover:underline">
-            {app.url.replace(/^https:\/\//, "").replace(/\/$/, "")}
-          </a>
+          <h1 className="truncate text-xl font-semibold text-fg">{app.name}</h1>
+          {app.url && <p className="truncate font-mono text-[12px] text-fg-muted">{displayOrigin(app.url)}</p>}
         </div>
       </div>
-
-      <dl className="mt-6 divide-y divide-slate-900/5 rounded-xl bg-white/70 text-sm ring-1 ring-slate-900/5">
-        <DetailRow label="Status">
-          <span className="flex items-center gap-2">
-            {busy ? <Spinner className="size-3.5 text-indigo-600" /> : <StatusDot status={app.status} />}
-            <span data-testid={`app-status-${id}`}>{app.status}</span>
-          </span>
-        </DetailRow>
-        {app.progress && isBusy(app.status) && <DetailRow label="Step">{app.progress}</DetailRow>}
-        <DetailRow label="Installed">{new Date(app.installedAt).toLocaleString()}</DetailRow>
-      </dl>
-
-      {app.error && <p className="mt-3 text-sm text-rose-600">{app.error}</p>}
-      {error && (
-        <p role="alert" className="mt-3 text-sm text-rose-600">
-          {error}
-        </p>
-      )}
-
-      <div className="mt-6 flex flex-wrap gap-2">
-        {app.status === "running" && (
-          <Button variant="primary" onClick={onOpen}>
-            Open
-          </Button>
-        )}
-        {canStart ? (
-          <Button data-testid={`app-start-${id}`} disabled={busy} onClick={() => start.mutate({ id })}>
-            Start
-          </Button>
-        ) : (
-          <Button data-testid={`app-stop-${id}`} disabled={busy || app.status !== "running"} onClick={() => stop.mutate({ id })}>
-            Stop
-          </Button>
-        )}
-        <Button data-testid={`app-uninstall-${id}`} variant="danger-ghost" className="ml-auto" disabled={busy} onClick={() => setConfirming(true)}>
-          Uninstall…
-        </Button>
+      <div className="mt-3">
+        <Tabs tabs={TABS} value={tab} onChange={onView} idBase={idBase} label={`${app.name} settings sections`} />
       </div>
-
-      {confirming && (
-        <UninstallDialog
-          app={app}
-          onCancel={() => setConfirming(false)}
-          onDone={() => {
-            setConfirming(false);
-            onUninstalled();
-          }}
-        />
-      )}
+      <TabPanel idBase={idBase} id={tab} className={`min-h-0 flex-1 p-4 sm:p-6 ${tab === "logs" ? "flex flex-col overflow-hidden" : "overflow-y-auto"}`}>
+        {tab === "overview" ? (
+          <AppOverview app={app} onOpen={onOpen} onUninstalled={onUninstalled} />
+        ) : tab === "settings" ? (
+          <AppSettingsForm app={app} />
+        ) : tab === "permissions" ? (
+          <AppPermissions app={app} />
+        ) : tab === "logs" ? (
+          <AppLogs key={app.id} app={app} />
+        ) : tab === "stats" ? (
+          <AppStatsView app={app} />
+        ) : tab === "credentials" ? (
+          <AppCredentials app={app} />
+        ) : (
+          <AppAbout app={app} />
+        )}
+      </TabPanel>
     </div>
   );
 }

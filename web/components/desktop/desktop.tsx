@@ -1,135 +1,88 @@
 "use client";
 
-import { useEffect, useMemo, useRef } from "react";
-import { useInstalledApps, type InstalledApp } from "@/web/hooks/use-apps";
+import dynamic from "next/dynamic";
+import { useEffect, useRef } from "react";
+import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
+import { useAppEvents } from "@/web/hooks/use-app-events";
 import { useIsPhone } from "@/web/hooks/use-is-phone";
+import { NotificationsProvider, useNotifications } from "@/web/hooks/use-notifications";
+import { ShellProvider, useShell } from "@/web/hooks/use-shell";
+import { useShortcuts } from "@/web/hooks/use-shortcuts";
+import { useApplyTheme } from "@/web/hooks/use-theme";
+import { useWallpaper } from "@/web/hooks/use-wallpaper";
 import { useWindowManager, WindowManagerProvider } from "@/web/hooks/use-window-manager";
-import { AppSettingsWindow } from "@/web/components/apps/app-settings-window";
-import { AppWindow } from "@/web/components/apps/app-window";
-import { StoreWindow } from "@/web/components/store/store-window";
-import { SystemWindow } from "@/web/components/system/system-window";
-import { Dock } from "./dock";
-import { Greeting } from "./greeting";
-import { TitleButton, WindowFrame } from "./window-frame";
+import { windowKind } from "@/web/lib/window-kinds";
+import { Overlays } from "./overlays";
+import { Toasts } from "./toasts";
 
-const SIZES = {
-  store: { w: 880, h: 600 },
-  system: { w: 480, h: 520 },
-  app: { w: 860, h: 580 },
-  settings: { w: 460, h: 460 },
-};
+// A laptop never downloads the phone's home screen, and a phone never downloads the window manager's chrome.
+const DesktopChrome = dynamic(() => import("./desktop-chrome").then((m) => m.DesktopChrome), { ssr: false });
+const PhoneChrome = dynamic(() => import("./phone-chrome").then((m) => m.PhoneChrome), { ssr: false });
 
 export function Desktop() {
   return (
     <WindowManagerProvider>
-      <DesktopInner />
+      <NotificationsProvider>
+        <ShellProvider>
+          <AppBridgeProvider>
+            <DesktopRoot />
+          </AppBridgeProvider>
+        </ShellProvider>
+      </NotificationsProvider>
     </WindowManagerProvider>
   );
 }
 
-function DesktopInner() {
-  const wm = useWindowManager();
+function DesktopRoot() {
   const phone = useIsPhone();
-  const list = useInstalledApps();
-  const apps = useMemo(() => (list.data ?? []) as InstalledApp[], [list.data]);
-  const byId = useMemo(() => new Map(apps.map((a) => [a.id, a])), [apps]);
-
-  const openApp = (id: string) => {
-    const app = byId.get(id);
-    // A stopped app has nothing to show; its settings are where it can be started again.
-    if (app && app.status !== "running" && app.status !== "starting" && app.status !== "installing") wm.open(`settings-${id}`, SIZES.settings);
-    else wm.open(`app-${id}`, SIZES.app);
-  };
-
-  useFirstRunStore(list.isSuccess, apps.length, () => wm.open("store", SIZES.store));
-  useCloseWindowsOfRemovedApps(list.isSuccess ? byId : null);
+  const shell = useShell();
+  const [wallpaper] = useWallpaper();
+  useApplyTheme();
+  useShortcuts(!phone);
+  useAppEvents(shell.appsLoaded ? shell.apps : undefined);
+  useFirstRunStore(phone);
+  useCloseWindowsOfRemovedApps();
   useFocusFollowsIframe();
-  const { fit } = wm;
-  useEffect(() => {
-    window.addEventListener("resize", fit);
-    return () => window.removeEventListener("resize", fit);
-  }, [fit]);
+  useReadWhenFocused();
+  useLaunchShortcut();
 
   return (
-    <main data-testid="desktop" className="pcc-wallpaper fixed inset-0 overflow-hidden">
-      <Greeting />
-      <div className="absolute inset-x-0 top-0 bottom-[var(--dock-reserve)]">
-        {wm.windows.map((win) => {
-          const appId = win.key.replace(/^(app|settings)-/, "");
-          const app = byId.get(appId);
-          const isApp = win.key.startsWith("app-");
-          const isSettings = win.key.startsWith("settings-");
-          const title =
-            win.key === "store" ? "App Store" : win.key === "system" ? "System" : isSettings ? `${app?.name ?? appId} settings` : (app?.name ?? appId);
-          return (
-            <WindowFrame
-              key={win.key}
-              win={win}
-              title={title}
-              focused={wm.focusedKey === win.key}
-              phone={phone}
-              actions={
-                isApp && (
-                  <TitleButton label="App settings" testId={`app-settings-${appId}`} onClick={() => wm.open(`settings-${appId}`, SIZES.settings)}>
-                    <circle cx="5" cy="10" r="1" fill="currentColor" />
-                    <circle cx="10" cy="10" r="1" fill="currentColor" />
-                    <circle cx="15" cy="10" r="1" fill="currentColor" />
-                  </TitleButton>
-                )
-              }
-            >
-              {win.key === "store" ? (
-                <StoreWindow onOpen={openApp} />
-              ) : win.key === "system" ? (
-                <SystemWindow />
-              ) : isApp ? (
-                <AppWindow id={appId} onSettings={() => wm.open(`settings-${appId}`, SIZES.settings)} />
-              ) : (
-                <AppSettingsWindow
-                  id={appId}
-                  onOpen={() => wm.open(`app-${appId}`, SIZES.app)}
-                  onUninstalled={() => {
-                    wm.close(`app-${appId}`);
-                    wm.close(`settings-${appId}`);
-                  }}
-                />
-              )}
-            </WindowFrame>
-          );
-        })}
-      </div>
-      <Dock
-        apps={apps}
-        openKeys={new Set(wm.windows.map((w) => w.key))}
-        onStore={() => wm.open("store", SIZES.store)}
-        onSystem={() => wm.open("system", SIZES.system)}
-        onApp={(app) => openApp(app.id)}
-        onAppSettings={(app) => wm.open(`settings-${app.id}`, SIZES.settings)}
-      />
+    <main data-testid="desktop" data-layout={phone ? "phone" : "desktop"} data-wallpaper={wallpaper} className="fixed inset-0 overflow-hidden text-fg">
+      <div aria-hidden="true" data-wallpaper={wallpaper} className="pcc-wallpaper pcc-wallpaper-dim absolute inset-0" />
+      {phone ? <PhoneChrome /> : <DesktopChrome />}
+      <Toasts phone={phone} />
+      <Overlays phone={phone} />
     </main>
   );
 }
 
-/** A brand-new owner lands in the App Store: an empty desktop gives nothing to do. */
-function useFirstRunStore(loaded: boolean, count: number, openStore: () => void) {
+/**
+ * A brand-new owner lands in the App Store: an empty desktop gives nothing to do. (A phone's empty
+ * home screen says so itself and keeps its dock in reach, so it opens nothing.)
+ */
+function useFirstRunStore(phone: boolean) {
+  const { appsLoaded, apps, openStore } = useShell();
+  const { windows } = useWindowManager();
   const done = useRef(false);
   useEffect(() => {
-    if (!loaded || done.current) return;
+    if (!appsLoaded || done.current) return;
     done.current = true;
-    if (count === 0) openStore();
-  }, [loaded, count, openStore]);
+    if (!phone && apps.length === 0 && windows.length === 0) openStore();
+  }, [appsLoaded, apps.length, windows.length, openStore, phone]);
 }
 
 /** Apps can disappear from elsewhere too (uninstalled via the CLI, failed install): drop their windows. */
-function useCloseWindowsOfRemovedApps(byId: Map<string, InstalledApp> | null) {
+function useCloseWindowsOfRemovedApps() {
+  const { appsLoaded, appsById } = useShell();
   const { windows, close } = useWindowManager();
   useEffect(() => {
-    if (!byId) return;
+    if (!appsLoaded) return;
     for (const w of windows) {
-      const m = /^(?:app|settings)-(.+)$/.exec(w.key);
-      if (m && !byId.has(m[1])) close(w.key);
+      const kind = windowKind(w.key);
+      if (!kind) close(w.key);
+      else if ((kind.kind === "app" || kind.kind === "settings") && !appsById.has(kind.appId)) close(w.key);
     }
-  }, [byId, windows, close]);
+  }, [appsLoaded, appsById, windows, close]);
 }
 
 /** Clicks inside an iframe never reach the shell; the window blur that follows is the only hint. */
@@ -147,4 +100,29 @@ function useFocusFollowsIframe() {
     window.addEventListener("blur", onBlur);
     return () => window.removeEventListener("blur", onBlur);
   }, [focus]);
+}
+
+/** An app in front has been seen: its badge clears. */
+function useReadWhenFocused() {
+  const { focusedKey } = useWindowManager();
+  const { markRead } = useNotifications();
+  useEffect(() => {
+    const kind = focusedKey ? windowKind(focusedKey) : null;
+    if (kind?.kind === "app") markRead(kind.appId);
+  }, [focusedKey, markRead]);
+}
+
+/** The installed PWA's shortcuts (manifest "shortcuts") open /?open=store or /?open=system. */
+function useLaunchShortcut() {
+  const { openStore, openSystem } = useShell();
+  useEffect(() => {
+    const params = new URLSearchParams(window.location.search);
+    const open = params.get("open");
+    if (!open) return;
+    if (open === "store") openStore();
+    else if (open === "system") openSystem();
+    params.delete("open");
+    const rest = params.toString();
+    window.history.replaceState(null, "", `${window.location.pathname}${rest ? `?${rest}` : ""}`);
+  }, [openStore, openSystem]);
 }

@@ -1,37 +1,69 @@
 "use client";
 
-import { useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
-import { clampRect, clampSize, desktopBounds, useWindowManager, type Rect, type Win } from "@/web/hooks/use-window-manager";
+import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
+import { useWindowManager, type Win } from "@/web/hooks/use-window-manager";
+import {
+  moveRect,
+  resizeRect,
+  snapZoneAt,
+  TOP_RESERVE,
+  unsnapRect,
+  zoneRect,
+  type Edges,
+  type Rect,
+  type SnapZone,
+} from "@/web/lib/window-geometry";
+import { Glyph, type GlyphName } from "@/web/components/ui/glyphs";
+import { ResizeHandles } from "./resize-handles";
 
 type Props = {
   win: Win;
   title: string;
+  /** The app's host, always visible so an app can never pass itself off as another (or as the shell). */
+  origin?: string;
   focused: boolean;
-  phone: boolean;
-  /** Extra title-bar buttons (e.g. app settings), shown before maximize/close. */
+  /** Extra title-bar buttons (reload, app settings), shown before minimize/maximize/close. */
   actions?: ReactNode;
   children: ReactNode;
 };
 
-type Gesture = { kind: "move" | "resize"; startX: number; startY: number; rect: Rect; last: Rect };
+type Gesture = {
+  kind: "move" | "resize";
+  edges: Edges;
+  startX: number;
+  startY: number;
+  start: Rect;
+  snapped: boolean;
+  moved: boolean;
+  last: Rect;
+  zone: SnapZone | null;
+};
 
-export function WindowFrame({ win, title, focused, phone, actions, children }: Props) {
+/** Pixels the pointer must travel before a press on the title bar becomes a drag (so clicks stay clicks). */
+const DRAG_SLOP = 3;
+
+export function WindowFrame({ win, title, origin, focused, actions, children }: Props) {
   const wm = useWindowManager();
   const ref = useRef<HTMLElement>(null);
   const gesture = useRef<Gesture | null>(null);
-  const free = !phone && !win.maximized;
+  const shown: Rect = win.snap ? zoneRect(win.snap, wm.bounds) : win;
 
-  // During a gesture we write the DOM directly and commit once on release: re-rendering a window
-  // (and its iframe subtree) on every pointermove is what makes web desktops feel sluggish.
-  function begin(kind: Gesture["kind"], e: ReactPointerEvent<HTMLElement>) {
-    if (!free || e.button !== 0) return;
-    if (kind === "move" && (e.target as HTMLElement).closest("button")) return;
+  // Keyboard focus follows the window in front (opened from the dock, restored, cycled to), so Tab
+  // continues inside it. Never taken from inside the window (an app's iframe) or from an open dialog.
+  useEffect(() => {
+    const el = ref.current;
+    const active = document.activeElement;
+    if (!focused || !el || win.minimized || el.contains(active) || active?.closest('[role="dialog"]')) return;
+    el.focus({ preventScroll: true });
+  }, [focused, win.minimized]);
+
+  // During a gesture the DOM is written directly and React state is committed once, on release:
+  // re-rendering a window (and its iframe subtree) on every pointermove is what makes web desktops lag.
+  function begin(kind: Gesture["kind"], edges: Edges, e: ReactPointerEvent<HTMLElement>) {
+    if (e.button !== 0 || (kind === "move" && (e.target as HTMLElement).closest("button"))) return;
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
-    const rect = { x: win.x, y: win.y, w: win.w, h: win.h };
-    gesture.current = { kind, startX: e.clientX, startY: e.clientY, rect, last: rect };
-    wm.focus(win.key);
-    wm.setInteracting(true);
+    gesture.current = { kind, edges, startX: e.clientX, startY: e.clientY, start: shown, snapped: win.snap !== null, moved: false, last: shown, zone: null };
   }
 
   function track(e: ReactPointerEvent<HTMLElement>) {
@@ -40,15 +72,27 @@ export function WindowFrame({ win, title, focused, phone, actions, children }: P
     if (!g || !el) return;
     const dx = e.clientX - g.startX;
     const dy = e.clientY - g.startY;
-    const bounds = desktopBounds();
-    if (g.kind === "move") {
-      g.last = clampRect({ ...g.rect, x: g.rect.x + dx, y: g.rect.y + dy }, bounds);
-      el.style.transform = `translate3d(${g.last.x}px, ${g.last.y}px, 0)`;
-    } else {
-      g.last = clampSize({ ...g.rect, w: g.rect.w + dx, h: g.rect.h + dy }, bounds);
-      el.style.width = `${g.last.w}px`;
-      el.style.height = `${g.last.h}px`;
+    if (!g.moved) {
+      if (Math.abs(dx) + Math.abs(dy) < DRAG_SLOP) return;
+      g.moved = true;
+      document.documentElement.dataset.pccDragging = g.kind;
+      el.style.willChange = "transform";
+      if (g.kind === "move" && g.snapped) {
+        // A snapped window pulled away gets its own size back under the pointer.
+        g.start = unsnapRect(win, g.start, { x: g.startX, y: g.startY - TOP_RESERVE }, wm.bounds);
+      }
     }
+    if (g.kind === "move") {
+      g.last = moveRect(g.start, dx, dy, wm.bounds);
+      const zone = snapZoneAt({ x: e.clientX, y: e.clientY - TOP_RESERVE }, wm.bounds);
+      if (zone !== g.zone) {
+        g.zone = zone;
+        showPreview(zone);
+      }
+    } else {
+      g.last = resizeRect(g.start, g.edges, dx, dy, wm.bounds);
+    }
+    place(el, g.last);
   }
 
   function end(e: ReactPointerEvent<HTMLElement>) {
@@ -56,86 +100,87 @@ export function WindowFrame({ win, title, focused, phone, actions, children }: P
     if (!g) return;
     gesture.current = null;
     if (e.currentTarget.hasPointerCapture(e.pointerId)) e.currentTarget.releasePointerCapture(e.pointerId);
-    wm.setRect(win.key, g.last);
-    wm.setInteracting(false);
+    if (!g.moved) return;
+    delete document.documentElement.dataset.pccDragging;
+    const el = ref.current;
+    if (el) el.style.willChange = "";
+    showPreview(null);
+    if (g.kind === "move" && g.zone) {
+      // Write the final place too: if it equals what React last rendered, React will not touch the DOM.
+      if (el) place(el, zoneRect(g.zone, wm.bounds));
+      wm.snap(win.key, g.zone);
+    } else {
+      wm.setRect(win.key, g.last);
+    }
   }
 
-  const placement = phone
-    ? { zIndex: win.z }
-    : win.maximized
-      ? { zIndex: win.z, transform: "translate3d(0,0,0)", width: "100%", height: "100%" }
-      : { zIndex: win.z, transform: `translate3d(${win.x}px, ${win.y}px, 0)`, width: win.w, height: win.h };
+  function showPreview(zone: SnapZone | null) {
+    const p = wm.previewRef.current;
+    if (!p) return;
+    if (!zone) {
+      p.style.display = "none";
+      return;
+    }
+    p.style.display = "block";
+    place(p, zoneRect(zone, wm.bounds));
+  }
 
+  const maximized = win.snap === "max";
   return (
     <section
       ref={ref}
       data-testid={`window-${win.key}`}
       data-window-key={win.key}
       data-focused={focused ? "true" : "false"}
+      data-snap={win.snap ?? "none"}
       aria-label={title}
-      style={placement}
+      tabIndex={-1}
+      hidden={win.minimized}
+      style={{ zIndex: win.z, transform: `translate3d(${shown.x}px, ${shown.y}px, 0)`, width: shown.w, height: shown.h }}
       onPointerDownCapture={() => wm.focus(win.key)}
-      className={`pcc-window flex flex-col overflow-hidden bg-white/85 backdrop-blur-2xl ${
-        phone ? "fixed inset-x-0 top-0 bottom-[var(--dock-phone)] rounded-none" : "absolute top-0 left-0 rounded-xl"
-      } ${focused ? "shadow-2xl ring-2 ring-indigo-500/60" : "shadow-xl ring-1 ring-slate-900/10"}`}
+      className={`absolute top-0 left-0 flex flex-col overflow-hidden bg-surface text-fg outline-none [contain:layout_paint] ${maximized ? "rounded-none" : "rounded-xl"} ${
+        focused ? "shadow-2xl ring-1 ring-indigo-500/70" : "shadow-xl ring-1 ring-line"
+      }`}
     >
       <header
         data-testid="window-titlebar"
-        onPointerDown={(e) => begin("move", e)}
+        onPointerDown={(e) => begin("move", {}, e)}
         onPointerMove={track}
         onPointerUp={end}
         onPointerCancel={end}
-        onDoubleClick={(e) => !phone && !(e.target as HTMLElement).closest("button") && wm.toggleMaximize(win.key)}
-        className={`flex h-10 shrink-0 touch-none items-center gap-2 border-b border-slate-900/5 pr-1.5 pl-4 select-none ${
-          free ? "cursor-grab active:cursor-grabbing" : ""
-        } ${focused ? "bg-white/70" : "bg-slate-50/60"}`}
+        onDoubleClick={(e) => !(e.target as HTMLElement).closest("button") && wm.toggleMaximize(win.key)}
+        className={`flex h-10 shrink-0 touch-none items-center gap-2 border-b border-line pr-1.5 pl-4 select-none ${focused ? "bg-surface-2" : "bg-surface"}`}
       >
-        <h2 className={`min-w-0 flex-1 truncate text-[13px] font-semibold ${focused ? "text-slate-800" : "text-slate-500"}`}>{title}</h2>
-        {actions}
-        {!phone && (
-          <TitleButton label={win.maximized ? "Restore" : "Maximize"} onClick={() => wm.toggleMaximize(win.key)}>
-            {win.maximized ? <path d="M5 9h6v6H5zM9 5h6v6" /> : <rect x="5" y="5" width="10" height="10" rx="1.5" />}
-          </TitleButton>
+        <h2 className={`min-w-0 shrink truncate text-[13px] font-semibold ${focused ? "text-fg" : "text-fg-subtle"}`}>{title}</h2>
+        {origin && (
+          <span
+            data-testid="window-origin"
+            title={`This app is served from ${origin}`}
+            className="flex min-w-0 shrink-[0.2] items-center gap-1 rounded-md bg-surface-3 px-1.5 py-0.5 font-mono text-[11px] text-fg-muted"
+          >
+            <Glyph name="lock" className="size-3 shrink-0" />
+            <span className="truncate">{origin}</span>
+          </span>
         )}
-        <TitleButton label="Close" testId="window-close" onClick={() => wm.close(win.key)}>
-          <path d="M6 6l8 8M14 6l-8 8" />
-        </TitleButton>
+        <span className="flex-1" />
+        {actions}
+        <TitleButton label="Minimize" glyph="minimize" testId="window-minimize" onClick={() => wm.minimize(win.key)} />
+        <TitleButton label={maximized ? "Restore" : "Maximize"} glyph={maximized ? "restore" : "maximize"} testId="window-maximize" onClick={() => wm.toggleMaximize(win.key)} />
+        <TitleButton label="Close" glyph="close" testId="window-close" onClick={() => wm.close(win.key)} />
       </header>
-      <div className="relative min-h-0 flex-1">
-        {children}
-        {/* Iframes swallow pointer events, which would strand a drag the moment the cursor crosses one. */}
-        {wm.interacting && <div className="absolute inset-0 z-10" aria-hidden="true" />}
-      </div>
-      {free && (
-        <div
-          data-testid="window-resize"
-          aria-hidden="true"
-          onPointerDown={(e) => begin("resize", e)}
-          onPointerMove={track}
-          onPointerUp={end}
-          onPointerCancel={end}
-          className="absolute right-0 bottom-0 z-20 size-4 cursor-nwse-resize touch-none"
-        >
-          <svg viewBox="0 0 16 16" className="size-4 text-slate-400" aria-hidden="true">
-            <path d="M14 6L6 14M14 10L10 14" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
-          </svg>
-        </div>
-      )}
+      <div className="relative min-h-0 flex-1">{children}</div>
+      {!maximized && <ResizeHandles onPointerDown={(edges, e) => begin("resize", edges, e)} onPointerMove={track} onPointerUp={end} />}
     </section>
   );
 }
 
-export function TitleButton({
-  label,
-  testId,
-  onClick,
-  children,
-}: {
-  label: string;
-  testId?: string;
-  onClick: () => void;
-  children: ReactNode;
-}) {
+function place(el: HTMLElement, r: Rect) {
+  el.style.transform = `translate3d(${r.x}px, ${r.y}px, 0)`;
+  el.style.width = `${r.w}px`;
+  el.style.height = `${r.h}px`;
+}
+
+export function TitleButton({ label, glyph, testId, onClick }: { label: string; glyph: GlyphName; testId?: string; onClick: () => void }) {
   return (
     <button
       type="button"
@@ -143,11 +188,9 @@ export function TitleButton({
       title={label}
       data-testid={testId}
       onClick={onClick}
-      className="flex size-7 items-center justify-center rounded-md text-slate-500 transition-colors hover:bg-slate-900/5 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-500"
+      className="flex size-7 shrink-0 items-center justify-center rounded-md text-fg-subtle transition-colors hover:bg-surface-3 hover:text-fg focus-visible:outline-2 focus-visible:outline-indigo-500"
     >
-      <svg viewBox="0 0 20 20" className="size-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round">
-        {children}
-      </svg>
+      <Glyph name={glyph} className="size-4" />
     </button>
   );
 }

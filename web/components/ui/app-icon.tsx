@@ -1,4 +1,8 @@
-/** Apps without an icon still get a recognisable, stable tile instead of a broken image. */
+"use client";
+
+import { useState } from "react";
+
+/** Apps without an icon (or whose icon fails to load) still get a recognisable, stable tile instead of a broken image. */
 const GRADIENTS = [
   "from-sky-400 to-indigo-500",
   "from-emerald-400 to-teal-600",
@@ -15,10 +19,11 @@ function hash(text: string): number {
 }
 
 export function AppIcon({ name, iconUrl, className = "size-12" }: { name: string; iconUrl: string | null; className?: string }) {
-  if (iconUrl) {
+  const [failed, setFailed] = useState<string | null>(null);
+  if (iconUrl && failed !== iconUrl) {
     return (
       // eslint-disable-next-line @next/next/no-img-element -- icons are tiny, served by the PCC itself
-      <img src={iconUrl} alt="" draggable={false} className={`${className} shrink-0 rounded-[22%] bg-white object-cover shadow-sm`} />
+      <img src={iconUrl} alt="" draggable={false} onError={() => setFailed(iconUrl)} className={`${className} shrink-0 rounded-[22%] bg-white object-cover shadow-sm`} />
     );
   }
   return (

@@ -1,0 +1,11 @@
+import type { Metadata } from "next";
+
+export const metadata: Metadata = { title: "Bare page", robots: { index: false } };
+
+/**
+ * The smallest page this Next build can serve: bench/bundle-size.bench.ts measures it next to the
+ * shell's pages, so the shell's own cost reads as a difference from what Next and React cost anyway.
+ */
+export default function BarePage() {
+  return <p>A bare Next page.</p>;
+}

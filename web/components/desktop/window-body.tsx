@@ -1,0 +1,53 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import { useShell } from "@/web/hooks/use-shell";
+import { useWindowManager, type Win } from "@/web/hooks/use-window-manager";
+import { windowKind } from "@/web/lib/window-kinds";
+import { Spinner } from "@/web/components/ui/spinner";
+
+function Loading() {
+  return (
+    <div className="flex h-full items-center justify-center text-fg-subtle" role="status" aria-label="Loading">
+      <Spinner className="size-6" />
+    </div>
+  );
+}
+
+// Split out of the desktop's first load: most sessions open an app, not the store or settings.
+const StoreWindow = dynamic(() => import("@/web/components/store/store-window").then((m) => m.StoreWindow), { ssr: false, loading: Loading });
+const SettingsWindow = dynamic(() => import("@/web/components/system/settings-window").then((m) => m.SettingsWindow), { ssr: false, loading: Loading });
+const AppSettingsWindow = dynamic(() => import("@/web/components/apps/app-settings-window").then((m) => m.AppSettingsWindow), { ssr: false, loading: Loading });
+
+/** The title a window shows in its title bar, the dock menu and the switcher. */
+export function useWindowTitle(key: string): string {
+  const { appsById } = useShell();
+  const kind = windowKind(key);
+  if (!kind) return key;
+  if (kind.kind === "store") return "App Store";
+  if (kind.kind === "system") return "Settings";
+  const name = appsById.get(kind.appId)?.name ?? kind.appId;
+  return kind.kind === "settings" ? `${name} settings` : name;
+}
+
+/** What a non-app window shows, the same on the desktop (in a window) and on a phone (in a sheet). */
+export function WindowBody({ win }: { win: Win }) {
+  const shell = useShell();
+  const wm = useWindowManager();
+  const kind = windowKind(win.key);
+  if (!kind || kind.kind === "app") return null;
+  if (kind.kind === "store") return <StoreWindow onOpen={shell.openApp} focusAppId={shell.storeFocus} view={win.view} onView={(v: string) => wm.setView(win.key, v)} />;
+  if (kind.kind === "system") return <SettingsWindow view={win.view} onView={(v: string) => wm.setView(win.key, v)} />;
+  return (
+    <AppSettingsWindow
+      id={kind.appId}
+      view={win.view}
+      onView={(v: string) => wm.setView(win.key, v)}
+      onOpen={() => shell.openApp(kind.appId)}
+      onUninstalled={() => {
+        wm.close(`app-${kind.appId}`);
+        wm.close(win.key);
+      }}
+    />
+  );
+}
