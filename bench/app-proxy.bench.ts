@@ -14,7 +14,7 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { CaddyAdmin } from "../server/adapters/caddy/caddy-admin";
 import { APP_COOKIE, buildCaddyConfig } from "../server/adapters/caddy/caddy-config";
-import { randomToken } from "../server/modules/auth/tokens";
+import { randomToken } from "../server/modules/identity/tokens";
 import { TOKEN_PATTERN } from "../server/modules/gateway/gateway-files";
 
 const CONNECTIONS = 32;
@@ -178,6 +178,7 @@ async function main() {
     gateSocket: host.gateSocket,
     gateway: host.gateway,
     tokenPattern: TOKEN_PATTERN,
+    tls: { mode: "internal" },
   });
   // The baseline: same server, same TLS, same cert, only the gate is missing (before the *.domain route).
   const routes = config.apps.http.servers.pcc_https.routes as unknown[];

@@ -9,7 +9,7 @@ import pino from "pino";
 import { handleGate } from "../server/modules/gateway/gate";
 import { GatewayFiles } from "../server/modules/gateway/gateway-files";
 import { IngressForwarder } from "../server/modules/gateway/ingress-forwarder";
-import { randomToken } from "../server/modules/auth/tokens";
+import { randomToken } from "../server/modules/identity/tokens";
 
 const [dir, upstreamPort, domain, shellOrigin] = process.argv.slice(2) as [string, string, string, string];
 const files = new GatewayFiles(path.join(dir, "gateway"));

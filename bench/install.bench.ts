@@ -1,0 +1,213 @@
+/**
+ * Install of an app whose image is already on the machine, until its first 200 over HTTPS at its host:
+ * (p) through PCC: the owner's tRPC apps.install of the `web` test app, then the owner's browser steps
+ *     (app sign-in handoff, GET https://web.<domain>/) repeated until a 200;
+ * against, on the same Podman service and image, in the same run:
+ * (b) bare libpod: network create + container create + start + GET http://<container ip>:8080/ until 200;
+ * (s) the same, with the container PCC would create (its sandbox: own user-namespace range, no
+ *     capabilities, read-only root, tmpfs, limits, isolated network), to tell the sandbox's cost from
+ *     PCC's own (journal, firewall, gateway, readiness probe, sign-in handoff).
+ * Target: p / b <= 1.3.  Run: node --import tsx bench/install.bench.ts   (~1.5 min, loopback only)
+ */
+import { spawnSync } from "node:child_process";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Agent, request } from "undici";
+import { toCreateBody } from "../server/adapters/podman/libpod-create";
+import { planNetwork } from "../server/modules/apps/network-plan";
+import { pickUidBase, resourcesFor } from "../server/modules/runtime/app-resources";
+import { NO_GRANTS, planApp } from "../server/modules/runtime/runtime-plan";
+import { parseAppSpec } from "../server/modules/spec";
+import { freePort, PccInstance, writeApp } from "../tests/helpers/pcc-instance";
+import { testAppCatalog } from "../tests/helpers/test-apps";
+
+const ROUNDS = 5;
+const POLL_MS = 20;
+const DEADLINE_MS = 175_000;
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const state: { pcc?: PccInstance; apps?: Awaited<ReturnType<typeof testAppCatalog>>; bare: string[] } = { bare: [] };
+
+/** libpod on PCC's own Podman service. */
+function libpod(pcc: PccInstance) {
+  const dispatcher = new Agent({ connect: { socketPath: path.join(pcc.dataDir, "run/podman.sock") } });
+  return async (method: string, p: string, body?: unknown) => {
+    const r = await request(`http://d/v4.0.0/libpod${p}`, {
+      method: method as "GET",
+      dispatcher,
+      headers: body ? { "content-type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const text = await r.body.text();
+    if (r.statusCode >= 300) throw new Error(`${method} ${p}: ${r.statusCode} ${text.slice(0, 300)}`);
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  };
+}
+
+function httpStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(0));
+  });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await sleep(POLL_MS);
+  }
+}
+
+/** (p) PCC: tRPC install, then what the owner's browser does, until the app answers 200. */
+async function viaPcc(pcc: PccInstance, session: string) {
+  const t0 = performance.now();
+  const r = await pcc.trpc("apps.install", { id: "web" }, session);
+  if (r.json.error) throw new Error(`install: ${r.json.error.message}`);
+  const accepted = performance.now() - t0;
+  let cookie: string | null = null;
+  await until("web over HTTPS", async () => {
+    cookie ??= await pcc.appCookie("web", session).catch(() => null);
+    return cookie && (await pcc.http(`${pcc.appUrl("web")}/`, { cookie })).status === 200 ? true : null;
+  });
+  return { ms: performance.now() - t0, accepted };
+}
+
+/** (b) and (s): the same steps by hand on libpod. */
+async function viaLibpod(pcc: PccInstance, api: ReturnType<typeof libpod>, image: string, i: number, sandboxed: boolean) {
+  const name = `bench_${sandboxed ? "s" : "b"}${i}`;
+  state.bare.push(name);
+  const { subnet, bridge } = planNetwork({ subnets: new Set(), bridges: new Set() });
+  let network: Record<string, unknown> = { name, driver: "bridge" };
+  let container: Record<string, unknown> = { name, image, netns: { nsmode: "bridge" }, Networks: { [name]: {} } };
+  if (sandboxed) {
+    // The very body PCC sends for this app (see libpod-create.ts), minus PCC's labels: PCC's reconciler
+    // would sweep containers it labels but does not know.
+    const spec = parseAppSpec(webApp(image), { mode: "installed" }).spec!;
+    const resources = { ...resourcesFor(spec, pickUidBase(new Set())), network: name, containers: { web: name } };
+    const plan = planApp({ spec, resources, grants: NO_GRANTS, subnet, bridge, images: { web: image }, secrets: {}, settings: {}, ingressUrl: () => "https://web.bench.localhost", hostIp: "127.0.0.1" });
+    network = { name, driver: "bridge", network_interface: bridge, subnets: [{ subnet }], options: { isolate: "true" }, dns_enabled: false, labels: { bench: "true" } };
+    container = { ...toCreateBody(plan.services[0]!.container), labels: { bench: "true" } };
+  }
+  const t0 = performance.now();
+  await api("POST", "/networks/create", network);
+  await api("POST", "/containers/create", container);
+  await api("POST", `/containers/${name}/start`);
+  const info = (await api("GET", `/containers/${name}/json`)) as { NetworkSettings: { Networks: Record<string, { IPAddress: string }> } };
+  const ip = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
+  await until(`${name} on ${ip}`, async () => ((await httpStatus(`http://${ip}:8080/`)) === 200 ? true : null));
+  const ms = performance.now() - t0;
+  await removeBare(api, name);
+  return ms;
+}
+
+async function removeBare(api: ReturnType<typeof libpod>, name: string) {
+  await api("DELETE", `/containers/${name}?force=true&timeout=0`).catch(() => undefined);
+  await api("DELETE", `/networks/${name}?force=true`).catch(() => undefined);
+  state.bare = state.bare.filter((n) => n !== name);
+}
+
+/** The web test app: busybox httpd on 8080, no health check (PCC probes its port), no volume. */
+const webApp = (image: string) => ({
+  apiVersion: "pcc.app/v1",
+  id: "web",
+  name: "Web",
+  version: "1.0.0",
+  tagline: "The web test app",
+  description: "An offline test app (web).",
+  category: "utilities",
+  developer: { name: "PCC tests" },
+  test: true,
+  services: { web: { image } },
+  ingress: [{ service: "web", port: 8080 }],
+});
+
+async function main() {
+  const build = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-server.mjs")], { cwd: ROOT, encoding: "utf8" });
+  if (build.status !== 0) throw new Error(`build-server failed: ${build.stderr}`);
+  state.apps = await testAppCatalog({ dns: await freePort(), echo: await freePort() });
+  const image = state.apps.images.web.pinned;
+  const { test: _t, ...fields } = webApp(image);
+  writeApp(state.apps.dir, "web", fields);
+  // What ./pcc start runs: the compiled server.
+  const pcc = await PccInstance.start({ catalogDir: state.apps.dir, insecureRegistries: [state.apps.registry.host], serverArgs: [path.join(ROOT, ".pcc-build/main.mjs")] });
+  state.pcc = pcc;
+  const session = await pcc.claim();
+  const api = libpod(pcc);
+
+  // Warm-up: the image comes into PCC's Podman, caches fill; then the same app is installed from scratch each round.
+  await viaPcc(pcc, session);
+  const removeWeb = () => {
+    const r = pcc.cli("app", "remove", "web", "--purge");
+    if (r.code !== 0) throw new Error(`remove: ${r.stderr}`);
+  };
+  removeWeb();
+  await viaLibpod(pcc, api, image, 0, false);
+  await viaLibpod(pcc, api, image, 0, true);
+
+  console.log(`${ROUNDS} rounds, each: PCC install, bare, bare with PCC's sandbox (poll every ${POLL_MS} ms)`);
+  const rows: { p: number; accepted: number; b: number; s: number }[] = [];
+  for (let i = 1; i <= ROUNDS; i++) {
+    const p = await viaPcc(pcc, session);
+    removeWeb();
+    const b = await viaLibpod(pcc, api, image, i, false);
+    const s = await viaLibpod(pcc, api, image, i, true);
+    rows.push({ p: p.ms, accepted: p.accepted, b, s });
+    console.log(`  #${i}  pcc ${p.ms.toFixed(0).padStart(5)} ms (install accepted in ${p.accepted.toFixed(0)} ms)   bare ${b.toFixed(0).padStart(5)} ms   bare+sandbox ${s.toFixed(0).padStart(5)} ms   pcc/bare ${(p.ms / b).toFixed(2)}x`);
+  }
+
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[(s.length - 1) >> 1]! + s[s.length >> 1]!) / 2;
+  };
+  const [p, b, s] = [median(rows.map((r) => r.p)), median(rows.map((r) => r.b)), median(rows.map((r) => r.s))];
+  const perRound = rows.map((r) => r.p / r.b).sort((x, y) => x - y);
+  const row = (k: string, v: string) => console.log(`  ${k.padEnd(52)} ${v.padStart(10)}`);
+  console.log("\nresult (medians)");
+  row("(p) PCC install -> first 200 over HTTPS", `${p.toFixed(0)} ms`);
+  row("(b) bare libpod -> first 200 from the container", `${b.toFixed(0)} ms`);
+  row("(s) bare libpod with PCC's sandbox", `${s.toFixed(0)} ms`);
+  row("pcc / bare   <- the number that matters", `${(p / b).toFixed(3)}x`);
+  row("pcc / bare with sandbox   (PCC's own work)", `${(p / s).toFixed(3)}x`);
+  console.log(`  per-round pcc / bare: ${perRound.map((r) => r.toFixed(2)).join(", ")}`);
+  console.log(`\ntarget pcc / bare <= 1.3: ${p / b <= 1.3 ? "MET" : "NOT MET"}`);
+}
+
+async function cleanup() {
+  const pcc = state.pcc;
+  if (pcc) {
+    const api = libpod(pcc);
+    for (const n of state.bare) await removeBare(api, n).catch(() => undefined);
+    await pcc.stop().catch(() => undefined);
+    await pcc.cleanup().catch(() => undefined);
+  }
+  await state.apps?.cleanup().catch(() => undefined);
+}
+
+const deadline = setTimeout(() => {
+  console.error(`bench exceeded ${DEADLINE_MS / 1000} s, aborting`);
+  void cleanup().finally(() => process.exit(1));
+}, DEADLINE_MS);
+for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
+
+const started = Date.now();
+main()
+  .then(async () => {
+    await cleanup();
+    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    clearTimeout(deadline);
+    process.exit(0);
+  })
+  .catch(async (e) => {
+    console.error(`bench failed: ${e instanceof Error ? e.stack : String(e)}`);
+    await cleanup();
+    process.exit(1);
+  });
