@@ -1,12 +1,14 @@
 import fs from "node:fs";
-import type { Server } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import { migrate, openDb } from "./adapters/db/db";
 import { startCaddy } from "./host/caddy-service";
+import { blockedAncestor, CADDY_USER, ensureCaddyUser, shareWithCaddy, type Ids } from "./host/caddy-user";
 import { startPodmanService } from "./host/podman-service";
+import { privatizeDataDir } from "./host/private-files";
 import { Supervised } from "./host/supervised";
-import { createGateServer, createHttpServer } from "./http/http-server";
+import { createCertificateAskServer, createGateServer, createHttpServer } from "./http/http-server";
 import { startCliServer } from "./cli/cli-server";
 import { createServices } from "./services";
 
@@ -23,11 +25,29 @@ function acquireLock(file: string) {
   fs.writeFileSync(file, String(process.pid), { mode: 0o600 });
 }
 
-async function listenUnix(server: Server, socketPath: string) {
+/** A server on a unix socket that only root and, with `caddy`, Caddy's group can connect to. */
+async function listenUnix(server: Server, socketPath: string, caddy?: Ids) {
   fs.rmSync(socketPath, { force: true });
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
-  fs.chmodSync(socketPath, 0o600);
+  if (caddy) shareWithCaddy(socketPath, caddy, "socket");
+  else fs.chmodSync(socketPath, 0o600);
   return server;
+}
+
+/**
+ * Podman writes its runtime files 0644 whatever PCC's umask (see privatizeDataDir): tighten them once
+ * started, whenever an app changes (containers started or removed), and every few minutes as a backstop.
+ */
+function keepDataDirPrivate(dataDir: string, services: ReturnType<typeof createServices>, log: Logger) {
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(() => privatizeDataDir(dataDir)).catch((err) => log.warn({ err }, "could not tighten file modes"));
+    return running;
+  };
+  void sweep();
+  services.events.subscribe("app.done", () => void sweep());
+  services.events.subscribe("app.state", () => void sweep());
+  setInterval(() => void sweep(), 5 * 60_000).unref();
 }
 
 /** Starts everything in order and returns a stop() that undoes it in reverse. */
@@ -35,7 +55,13 @@ export async function boot(config: Config, log: Logger) {
   for (const dir of [config.dataDir, config.paths.run, config.paths.etc, config.paths.logs, config.paths.caddyData, config.paths.podmanRoot]) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
-  fs.chmodSync(config.dataDir, 0o700);
+  // Caddy (an unprivileged user) may pass through the data dir and run/ to the few things shared with it.
+  const caddyIds = ensureCaddyUser();
+  const blocked = blockedAncestor(config.dataDir, caddyIds);
+  if (blocked) {
+    throw new Error(`Caddy runs as the user ${CADDY_USER}, which cannot pass through ${blocked} to reach ${config.dataDir}. Use a data dir it can reach (the default is /var/lib/pcc; set PCC_DATA_DIR), or allow it with: chmod o+x ${blocked}`);
+  }
+  for (const dir of [config.dataDir, config.paths.run]) shareWithCaddy(dir, caddyIds, "dir");
   const lockFile = `${config.paths.run}/pcc.pid`;
   acquireLock(lockFile);
 
@@ -47,6 +73,8 @@ export async function boot(config: Config, log: Logger) {
   const stop = async () => {
     log.info("stopping");
     services?.reconciler.stopLoop();
+    services?.health.stop();
+    services?.updates.stop();
     // Open keep-alive connections would hold close() forever: end them too.
     await Promise.all(
       servers.map((s) => {
@@ -65,15 +93,25 @@ export async function boot(config: Config, log: Logger) {
 
   try {
     await migrate(config.root, config.paths.db);
+    // Databases made by an older PCC (umask 022) were 0644; SQLite gives -wal/-shm the db's own mode.
+    for (const f of [config.paths.db, `${config.paths.db}-wal`, `${config.paths.db}-shm`, `${config.paths.db}-journal`]) {
+      if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    }
     db = openDb(config.paths.db);
     const podman = new Supervised("podman", () => startPodmanService(config, log), async () => services?.reconciler.reconcile(), log);
-    const caddy = new Supervised("caddy", () => startCaddy(config, log), async () => services?.proxy.reload(), log);
+    const caddy = new Supervised("caddy", () => startCaddy(config, log, caddyIds), async () => services?.proxy.reload(), log);
     for (const helper of [podman, caddy]) {
       await helper.start();
       children.push(helper);
     }
-    services = createServices(config, db, log);
+    services = createServices(config, db, log, { caddyGid: caddyIds.gid });
     await services.init();
+    if (config.tls === "acme") {
+      const ask = createCertificateAskServer(services, config);
+      await new Promise<void>((resolve, reject) => ask.once("error", reject).listen(0, "127.0.0.1", resolve));
+      services.proxy.setAskUrl(`http://127.0.0.1:${(ask.address() as AddressInfo).port}/ask`);
+      servers.push(ask);
+    }
     await services.proxy.reload();
 
     let nextHandler = null;
@@ -84,12 +122,19 @@ export async function boot(config: Config, log: Logger) {
       const h = app.getRequestHandler();
       nextHandler = (req: Parameters<typeof h>[0], res: Parameters<typeof h>[1]) => h(req, res);
     }
-    servers.push(await listenUnix(createHttpServer(services, config, log, nextHandler), config.paths.webSocket));
-    servers.push(await listenUnix(createGateServer(services, config, log), config.paths.gateSocket));
+    servers.push(await listenUnix(createHttpServer(services, config, log, nextHandler), config.paths.webSocket, caddyIds));
+    servers.push(await listenUnix(createGateServer(services, config, log), config.paths.gateSocket, caddyIds));
     servers.push(startCliServer(config.paths.cliSocket, services, log));
 
-    await services.reconciler.reconcile();
-    services.reconciler.startLoop();
+    // The shell is served from here on; apps come up in the background, each on its own, so a slow or
+    // broken app never delays the others or the owner's sign-in.
+    const s = services;
+    void s.reconciler.reconcile().catch((err) => log.error({ err }, "first reconcile failed"));
+    s.reconciler.startLoop();
+    s.health.start();
+    s.updates.start();
+    s.firewall.startRefresh();
+    keepDataDirPrivate(config.dataDir, services, log);
     return { services, stop, kill: () => children.forEach((c) => c.kill()) };
   } catch (e) {
     await stop().catch(() => undefined);

@@ -8,6 +8,9 @@ export type ErrorCode =
   | "UNAUTHORIZED"
   | "FORBIDDEN"
   | "ALREADY_CLAIMED"
+  /** The owner is signed in but must prove presence again (a passkey) first: the shell steps up and retries. */
+  | "FRESH_AUTH_REQUIRED"
+  | "RATE_LIMITED"
   | "UNAVAILABLE"
   | "EXTERNAL_FAILURE"
   | "TIMEOUT"

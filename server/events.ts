@@ -6,6 +6,8 @@ export type PccEvents = {
   "app.progress": { appId: string; step: string; percent?: number; bytes?: { done: number; total: number } };
   /** An app's overall state changed (running, unhealthy, failed, stopped, ...). */
   "app.state": { appId: string; status: string; reason?: string };
+  /** A new version (or a moved image tag) of an installed app. */
+  "app.update-available": { appId: string; from: string; to: string; kind: "version" | "image" };
   /** An install, update or removal ended. */
   "app.done": { appId: string; action: "install" | "update" | "remove" | "rollback"; ok: boolean; message?: string };
 };

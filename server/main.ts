@@ -7,6 +7,10 @@ import { checkPrerequisites, formatProblems, hostDeps } from "./host/prerequisit
 import { createLogger } from "./logger";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
+// Before anything is created: every file and directory PCC (and each helper it starts: Prisma's
+// migrate, Podman, Caddy) makes is then private to root. The default 022 left pcc.db and the logs
+// world-readable. Explicit modes elsewhere say the same, so no single place is load-bearing.
+process.umask(0o077);
 
 // Apps get 10 s each to stop (in parallel), helpers 10 s each after that.
 const SHUTDOWN_DEADLINE_MS = 45_000;
@@ -21,7 +25,7 @@ async function main() {
   const log = createLogger(
     config.logLevel,
     pino.multistream([
-      { level: config.logLevel as pino.Level, stream: pino.destination({ dest: path.join(config.paths.logs, "pcc.log"), mkdir: true, sync: false }) },
+      { level: config.logLevel as pino.Level, stream: pino.destination({ dest: path.join(config.paths.logs, "pcc.log"), mkdir: true, sync: false, mode: 0o600 }) },
       { level: "warn", stream: process.stdout },
     ]),
   );
@@ -48,16 +52,21 @@ async function main() {
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 
+  // Someone who edited the database behind PCC's back is reported, loudly; the box keeps running.
+  await services.audit.verifyAtBoot((message) => console.warn(message));
+
   // The console lines below are the product's interface (and what tests wait for): plain, no logger.
   console.log(`PCC is ready at ${config.shellOrigin}`);
-  const code = await services.auth.issueSetupCode();
+  const { identity } = services;
+  const code = await identity.issueSetupCode();
   if (code) console.log(`Setup code: ${code}`);
-  // An expired or burnt setup code is replaced, so an unclaimed box never needs a restart.
+  // An expired setup code is replaced, so an unclaimed box never needs a restart.
   setInterval(async () => {
-    if (services.auth.setupCode.active || (await services.auth.isClaimed())) return;
-    const fresh = await services.auth.issueSetupCode();
+    if (identity.setupCode.active || (await identity.isClaimed())) return;
+    const fresh = await identity.issueSetupCode();
     if (fresh) console.log(`Setup code: ${fresh}`);
   }, 30_000).unref();
+  setInterval(() => identity.sessions.pruneExpired().catch((err) => log.warn({ err }, "could not prune sessions")), 3600_000).unref();
 }
 
 main().catch((e: Error) => {

@@ -1,16 +1,39 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
 import { CaddyAdmin, type ProxyServer } from "./adapters/caddy/caddy-admin";
 import { PrismaAppsRepository } from "./adapters/db/apps-repository";
-import { PrismaAuthRepository } from "./adapters/db/auth-repository";
+import { PrismaUpdatesRepository } from "./adapters/db/updates-repository";
+import { RegistryClient } from "./adapters/registry/registry-client";
+import { Snapshots } from "./modules/updates/snapshots";
+import { Updater } from "./modules/updates/updater";
+import { UpdatesService } from "./modules/updates/updates.service";
+import { PrismaAuditRepository } from "./adapters/db/audit-repository";
+import { PrismaCatalogSourcesRepository } from "./adapters/db/catalog-sources-repository";
+import { PrismaIdentityRepository } from "./adapters/db/identity-repository";
 import type { Db } from "./adapters/db/db";
 import type { ContainerEngine } from "./adapters/podman/container-engine";
 import { LibpodEngine } from "./adapters/podman/libpod-engine";
+import type { ContainerObserver } from "./adapters/podman/container-observer";
+import { LibpodObserver } from "./adapters/podman/libpod-observe";
+import { withSeccompProfile, writeSeccompProfile } from "./adapters/podman/seccomp-profile";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
-import { AppRuntime } from "./modules/apps/app-runtime";
-import { AppsService, manifestOf } from "./modules/apps/apps.service";
-import { Catalog } from "./modules/apps/catalog";
+import { IptablesFirewall } from "./adapters/firewall/iptables-firewall";
+import { EventBus } from "./events";
+import { coalesce } from "./lib/coalesce";
+import { AppInstaller } from "./modules/apps/app-installer";
+import { isBroken, readRecord, type AppRecord } from "./modules/apps/app-record";
+import { AppsService } from "./modules/apps/apps.service";
 import { Reconciler } from "./modules/apps/reconciler";
-import { AuthService } from "./modules/auth/auth.service";
+import { Catalog } from "./modules/catalog/catalog";
+import { SourcesService } from "./modules/catalog/sources.service";
+import { AppRuntime } from "./modules/runtime/app-runtime";
+import { HealthMonitor } from "./modules/runtime/health-monitor";
+import { ImageStore } from "./modules/runtime/image-store";
+import { AppObserve } from "./modules/runtime/observe/app-observe";
+import { SecretBox } from "./modules/secrets/secret-box";
+import { AuditService } from "./modules/audit/audit.service";
+import { IdentityService } from "./modules/identity/identity.service";
 import { AppGrants } from "./modules/gateway/app-grants";
 import { GatewayFiles, TOKEN_PATTERN } from "./modules/gateway/gateway-files";
 import { GatewayService } from "./modules/gateway/gateway.service";
@@ -26,34 +49,82 @@ export function createServices(
   config: Config,
   db: Db,
   log: Logger,
-  adapters: { engine?: ContainerEngine; proxyServer?: ProxyServer } = {},
+  adapters: { engine?: ContainerEngine; proxyServer?: ProxyServer; caddyGid?: number; observer?: ContainerObserver } = {},
 ) {
-  const engine = adapters.engine ?? new LibpodEngine(config.paths.podmanSocket);
+  // Every app container gets PCC's seccomp profile, rebuilt from Podman's default at each start.
+  const engine = adapters.engine ?? withSeccompProfile(new LibpodEngine(config.paths.podmanSocket), writeSeccompProfile(config.paths.etc));
   const proxyServer = adapters.proxyServer ?? new CaddyAdmin(config.paths.caddyAdminSocket);
   const appsRepo = new PrismaAppsRepository(db);
-  const catalog = new Catalog(config.catalogDir);
-  const runtime = new AppRuntime(engine, catalog, log);
+  const updatesRepo = new PrismaUpdatesRepository(db);
+  // The built-in catalog and the sources the owner added; an app id belongs to the first that has it.
+  const sources: SourcesService = new SourcesService({
+    repo: new PrismaCatalogSourcesRepository(db),
+    cacheDir: config.paths.catalogSources,
+    builtInIds: () => catalog.builtInIds(),
+    extraCa: config.sourcesExtraCa ? readExtraCa(config.sourcesExtraCa) : null,
+    audit: { record: (e) => audit.record(e) },
+    log,
+  });
+  const catalog = new Catalog(config.catalogDir, config.showTestApps, sources);
+  const events = new EventBus();
+  const box = SecretBox.open(config.paths.secretsKey);
+  const appHost = (subdomain: string) => new URL(config.appOrigin(subdomain)).host;
+  const runtime = new AppRuntime(engine, log, undefined, appHost);
+  const records = async () => (await appsRepo.list()).map(readRecord);
+  const readable = async () => (await records()).filter((r): r is AppRecord => !isBroken(r));
 
-  const files = new GatewayFiles(config.paths.gateway);
+  const firewall = new IptablesFirewall({ instanceId: config.dataDir, log });
+  // Rules for every app with a network, installing ones included: they apply before its containers run.
+  // Coalesced: apps converging together (50 at boot) share syncs instead of queueing one each.
+  const syncFirewall = coalesce(async () => {
+    const apps = (await readable()).map((r) => ({
+      appId: r.row.id,
+      bridge: r.row.bridge,
+      subnet: r.row.subnet,
+      egress: r.grants.internet === false ? ("none" as const) : r.grants.internet === true ? ("all" as const) : { hosts: r.grants.internet.hosts },
+      lan: r.grants.lan,
+    }));
+    const { unresolved } = await firewall.apply(apps);
+    for (const u of unresolved) log.warn(u, "an app's allowed host has no usable address");
+  });
+
+  const files = new GatewayFiles(config.paths.gateway, adapters.caddyGid);
   const grants = new AppGrants(files);
   const gateway: GatewayService = new GatewayService(
     files,
-    new IngressForwarder((host) => files.socketPath(host), (host, refresh) => gateway.upstream(host, refresh), log),
+    new IngressForwarder((host) => files.socketPath(host), (host, refresh) => gateway.upstream(host, refresh), log, (file) => files.shareSocket(file)),
     grants,
-    async (appId) => {
+    async (appId, host) => {
       const row = await appsRepo.get(appId);
-      return row ? runtime.upstream(manifestOf(row)) : null;
+      const rec = row ? readRecord(row) : null;
+      const ingress = rec && !isBroken(rec) ? rec.spec.ingress.find((g) => g.subdomain === host) : null;
+      return rec && !isBroken(rec) && ingress ? runtime.upstream(rec.spec, rec.resources, ingress.name) : null;
     },
     log,
   );
   const gatewaySync = {
-    // Today every app has one host: its id.
+    // One host per ingress of every installed app.
     sync: async () => {
-      const rows = (await appsRepo.list()).filter((r) => r.phase === "installed");
-      await gateway.apply(rows.map((r) => ({ host: r.id, appId: r.id, stopped: r.desiredState === "stopped", publicPaths: [] })));
+      const installed = (await readable()).filter((r) => r.row.phase === "installed");
+      await gateway.apply(
+        installed.flatMap((r) => r.spec.ingress.map((g) => ({ host: g.subdomain, appId: r.row.id, stopped: r.row.desiredState === "stopped", publicPaths: g.public }))),
+      );
     },
     invalidate: (appId: string) => gateway.invalidate(appId),
   };
+  const health = new HealthMonitor(engine, events, log, (appId) => gateway.invalidate(appId), appHost);
+  const installer = new AppInstaller({
+    repo: appsRepo,
+    runtime,
+    images: new ImageStore(engine, config.paths.podmanRoot, log),
+    box,
+    events,
+    catalogEntry: (id) => catalog.find(id),
+    ingressUrl: (subdomain) => config.appOrigin(subdomain),
+    hostIp: config.bindAddress,
+    syncFirewall,
+    log,
+  });
 
   const proxy = new ProxyService(
     proxyServer,
@@ -69,22 +140,70 @@ export function createServices(
       gateSocket: config.paths.gateSocket,
       gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets },
       tokenPattern: TOKEN_PATTERN,
+      tls: config.tls === "acme" ? { mode: "acme", email: config.acmeEmail, askUrl: "" } : { mode: "internal" },
     },
     log,
   );
 
-  const authRepo = new PrismaAuthRepository(db);
-  const auth = new AuthService(authRepo, grants, log);
-  const apps = new AppsService({ repo: appsRepo, catalog, runtime, engine, grants, gateway: gatewaySync, appUrl: (id) => `${config.appOrigin(id)}/`, log });
-  const reconciler = new Reconciler(apps, appsRepo, engine, runtime, gatewaySync, log);
+  const audit = new AuditService(new PrismaAuditRepository(db), log);
+  const identityRepo = new PrismaIdentityRepository(db);
+  // The shell is the WebAuthn relying party: its domain is the RP ID, its exact origin the only one accepted.
+  const identity = new IdentityService(identityRepo, grants, audit, { id: config.domain, name: "PCC", origin: config.shellOrigin }, log);
+  const apps = new AppsService({
+    repo: appsRepo,
+    catalog,
+    installer,
+    runtime,
+    health,
+    grants,
+    gateway: gatewaySync,
+    box,
+    events,
+    syncFirewall,
+    appUrl: (subdomain) => config.appOrigin(subdomain),
+    hostIp: config.bindAddress,
+    instanceTag: createHash("sha256").update(config.dataDir).digest("hex").slice(0, 6),
+    audit,
+    log,
+  });
+  const updater = new Updater({
+    repo: appsRepo,
+    updates: updatesRepo,
+    engine,
+    runtime,
+    installer,
+    health,
+    gateway: gatewaySync,
+    snapshots: new Snapshots(config.paths.snapshots),
+    box,
+    events,
+    locks: apps.locks,
+    log,
+  });
+  const updates = new UpdatesService({ repo: appsRepo, updates: updatesRepo, catalog, registry: new RegistryClient(config.insecureRegistries), updater, events, log });
+  const reconciler = new Reconciler(apps, installer, appsRepo, engine, runtime, health, gatewaySync, syncFirewall, log, () => updater.recover());
+  // Logs and stats of apps, on Podman connections of their own (a followed log holds one open).
+  const observe = new AppObserve({ repo: appsRepo, box, observer: adapters.observer ?? new LibpodObserver(config.paths.podmanSocket), engine, log });
   const system = new SystemService(engine, proxyServer, apps, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */
   const init = async () => {
     await files.init();
-    await grants.load(async (sessionId) => (await authRepo.findSession(sessionId)) !== null);
+    await identity.sessions.pruneExpired();
+    await grants.load(async (sessionId) => (await identityRepo.findSession(sessionId)) !== null);
     await gatewaySync.sync();
+    await sources.init();
+    sources.startSchedule();
   };
 
-  return { auth, apps, system, catalog, reconciler, proxy, gateway, grants, engine, proxyServer, init };
+  return { identity, audit, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
+}
+
+/** PCC_SOURCES_EXTRA_CA (test-only): read once at boot; a bad path stops PCC with a message naming it. */
+function readExtraCa(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new Error(`PCC_SOURCES_EXTRA_CA: cannot read ${file} (${(e as Error).message})`);
+  }
 }

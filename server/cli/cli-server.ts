@@ -3,38 +3,30 @@ import net from "node:net";
 import { z } from "zod";
 import { DomainError, toMessage } from "../errors";
 import type { Logger } from "../logger";
-import { appIdSchema } from "../modules/apps/manifest";
+import { appRequestSchema, dispatchApp, type AppRequest } from "./app-dispatch";
+import { dispatchSource, sourceRequestSchema, type SourceRequest } from "./source-dispatch";
 import type { Services } from "../services";
 
 /** One JSON request per connection, one JSON answer. The socket is 0600: only root on the machine. */
 const requestSchema = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("status") }),
-  z.object({ cmd: z.literal("login-code") }),
-  z.object({ cmd: z.literal("app.list") }),
-  z.object({ cmd: z.literal("app.install"), id: appIdSchema }),
-  z.object({ cmd: z.literal("app.start"), id: appIdSchema }),
-  z.object({ cmd: z.literal("app.stop"), id: appIdSchema }),
-  z.object({ cmd: z.literal("app.remove"), id: appIdSchema, purge: z.boolean() }),
+  // Without a request id: the pending sign-in requests; with one: a code for that browser only.
+  z.object({ cmd: z.literal("login-code"), requestId: z.string().trim().min(1).max(16).optional() }),
+  z.object({ cmd: z.literal("audit"), limit: z.number().int().min(1).max(10_000).default(50) }),
 ]);
 export type CliRequest = z.infer<typeof requestSchema>;
-export type CliResponse = { ok: true; result: unknown } | { ok: false; code: string; message: string };
+export type { CliResponse } from "./cli-protocol";
+import type { CliResponse } from "./cli-protocol";
 
 async function dispatch(s: Services, r: CliRequest): Promise<unknown> {
   switch (r.cmd) {
     case "status":
       return s.system.status();
     case "login-code":
-      return { code: await s.auth.issueLoginCode() };
-    case "app.list":
-      return s.apps.list();
-    case "app.install":
-      return s.apps.install(r.id);
-    case "app.start":
-      return s.apps.start(r.id).then(() => s.apps.get(r.id));
-    case "app.stop":
-      return s.apps.stop(r.id).then(() => s.apps.get(r.id));
-    case "app.remove":
-      return s.apps.remove(r.id, { keepData: !r.purge }).then(() => ({ id: r.id, keptData: !r.purge }));
+      if (!(await s.identity.isClaimed())) throw new DomainError("CONFLICT", "Nobody has claimed this PCC yet: use the setup code.");
+      return r.requestId ? s.identity.loginRequests.issueCode(r.requestId) : { pending: s.identity.loginRequests.list() };
+    case "audit":
+      return s.audit.list({ limit: r.limit });
   }
 }
 
@@ -52,10 +44,22 @@ export function startCliServer(socketPath: string, services: Services, log: Logg
       if (nl < 0) return;
       let answer: CliResponse;
       try {
-        const parsed = requestSchema.safeParse(JSON.parse(buf.slice(0, nl)));
+        const raw = JSON.parse(buf.slice(0, nl)) as { cmd?: unknown };
+        const isApp = typeof raw.cmd === "string" && raw.cmd.startsWith("app.");
+        const isSource = typeof raw.cmd === "string" && raw.cmd.startsWith("source.");
+        const parsed = (isApp ? appRequestSchema : isSource ? sourceRequestSchema : requestSchema).safeParse(raw);
         if (!parsed.success) throw new DomainError("INVALID_INPUT", parsed.error.issues.map((i) => i.message).join("; "));
         log.info({ cmd: parsed.data.cmd }, "cli request");
-        answer = { ok: true, result: await dispatch(services, parsed.data) };
+        const send = (event: string, data: unknown) => void (sock.writable && sock.write(JSON.stringify({ event, data }) + "\n"));
+        // A followed `app logs` runs until the CLI goes away (Ctrl-C closes its socket).
+        const gone = new AbortController();
+        sock.once("close", () => gone.abort());
+        const result = isApp
+          ? await dispatchApp(services, parsed.data as AppRequest, send, gone.signal)
+          : isSource
+            ? await dispatchSource(services, parsed.data as SourceRequest)
+            : await dispatch(services, parsed.data as CliRequest);
+        answer = { ok: true, result };
       } catch (e) {
         answer = { ok: false, code: e instanceof DomainError ? e.code : "INTERNAL", message: toMessage(e) };
       }

@@ -1,17 +1,19 @@
 import net from "node:net";
 import { loadConfig } from "../config";
-import type { InstalledApp } from "../modules/apps/apps.types";
+import type { ChainStatus } from "../modules/audit/audit-chain";
+import type { AuditEntryView } from "../modules/audit/audit.service";
+import type { LoginRequestView } from "../modules/identity/login-requests";
 import type { SystemStatus } from "../modules/system/system.service";
+import { appUsage, runAppCommand } from "./app-cli";
+import { runSourceCommand, sourceUsage } from "./source-cli";
 import type { CliRequest, CliResponse } from "./cli-server";
 
 const usage = `usage:
   pcc status
-  pcc login-code
-  pcc app list [--json]
-  pcc app install ID
-  pcc app start ID
-  pcc app stop ID
-  pcc app remove ID [--purge]`;
+  pcc login-code [REQUEST]      (REQUEST: the id the sign-in page shows)
+  pcc audit [--limit N] [--json]
+${appUsage}
+${sourceUsage}`;
 
 function call(socketPath: string, req: CliRequest): Promise<CliResponse> {
   return new Promise((resolve, reject) => {
@@ -35,23 +37,58 @@ function call(socketPath: string, req: CliRequest): Promise<CliResponse> {
 
 function parse(argv: string[]): { req: CliRequest; json: boolean } | null {
   const json = argv.includes("--json");
-  const purge = argv.includes("--purge");
-  const a = argv.filter((x) => !x.startsWith("--"));
+  const a = argv.filter((x, i) => !x.startsWith("--") && argv[i - 1] !== "--limit");
   if (a[0] === "status") return { req: { cmd: "status" }, json };
-  if (a[0] === "login-code") return { req: { cmd: "login-code" }, json };
-  if (a[0] !== "app") return null;
-  if (a[1] === "list") return { req: { cmd: "app.list" }, json };
-  const id = a[2];
-  if (!id) return null;
-  if (a[1] === "install" || a[1] === "start" || a[1] === "stop") return { req: { cmd: `app.${a[1]}`, id }, json };
-  if (a[1] === "remove") return { req: { cmd: "app.remove", id, purge }, json };
+  if (a[0] === "login-code") return { req: { cmd: "login-code", ...(a[1] ? { requestId: a[1] } : {}) }, json };
+  if (a[0] === "audit") {
+    const i = argv.indexOf("--limit");
+    const limit = i >= 0 ? Number(argv[i + 1]) : 50;
+    return Number.isInteger(limit) && limit > 0 ? { req: { cmd: "audit", limit }, json } : null;
+  }
   return null;
 }
 
-const row = (a: InstalledApp) => `${a.id.padEnd(16)} ${a.status.padEnd(11)} ${a.version.padEnd(10)} ${a.url}`;
+type LoginCodeResult = { code: string; request: LoginRequestView } | { pending: LoginRequestView[] };
+type AuditList = { entries: (Omit<AuditEntryView, "at"> & { at: string })[]; chain: ChainStatus };
+
+const asked = (v: LoginRequestView) => `${v.device} from ${v.ip ?? "an unknown address"}, ${v.ageSeconds} s ago`;
+
+function printLoginCode(r: LoginCodeResult) {
+  if ("code" in r) {
+    console.log(`Sign-in code: ${r.code}`);
+    console.log(`For request ${r.request.requestId}: ${asked(r.request)}. Check that this is the browser in front of you.`);
+    console.log("Type the code in that browser; it works in no other (one use, 10 minutes).");
+  } else if (r.pending.length === 0) {
+    console.log('No browser is asking to sign in. On the sign-in page choose "Use a code from the server": it shows a request id; then run ./pcc login-code ID.');
+  } else {
+    console.log("Browsers asking to sign in:");
+    for (const v of r.pending) console.log(`  ${v.requestId}  ${asked(v)}${v.codeIssued ? " (code issued)" : ""}`);
+    console.log("Run ./pcc login-code ID for the one you are holding.");
+  }
+}
+
+/** Oldest first, like a log; exits non-zero when the hash chain does not verify. */
+function printAudit(r: AuditList, json: boolean) {
+  if (json) console.log(JSON.stringify(r, null, 2));
+  else {
+    for (const e of [...r.entries].reverse()) {
+      const details = Object.keys(e.details).length ? ` ${JSON.stringify(e.details)}` : "";
+      console.log(`#${String(e.seq).padEnd(5)} ${e.at.replace("T", " ").slice(0, 19)}  ${e.action.padEnd(20)} ${e.actor.padEnd(20)} ${e.ip ?? "-"}${details}`);
+    }
+    if (r.chain.ok) console.log(`Hash chain verified (${r.chain.entries} entries).`);
+  }
+  if (!r.chain.ok) {
+    console.error(`error: the audit log's hash chain is broken at entry ${r.chain.brokenAt}: ${r.chain.reason}. Someone changed the database outside PCC.`);
+    process.exit(1);
+  }
+}
+
 
 async function main() {
-  const parsed = parse(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv[0] === "app") process.exit(await runAppCommand(argv.slice(1), loadConfig().paths.cliSocket));
+  if (argv[0] === "source") process.exit(await runSourceCommand(argv.slice(1), loadConfig().paths.cliSocket));
+  const parsed = parse(argv);
   if (!parsed) {
     console.error(usage);
     process.exit(2);
@@ -63,6 +100,7 @@ async function main() {
     process.exit(1);
   }
   const r = res.result;
+  if (parsed.req.cmd === "audit") return printAudit(r as AuditList, parsed.json);
   if (parsed.json) return console.log(JSON.stringify(r, null, 2));
   switch (parsed.req.cmd) {
     case "status": {
@@ -71,18 +109,8 @@ async function main() {
       break;
     }
     case "login-code":
-      console.log(`Sign-in code (one use, 10 minutes): ${(r as { code: string }).code}`);
+      printLoginCode(r as LoginCodeResult);
       break;
-    case "app.list": {
-      const apps = r as InstalledApp[];
-      console.log(apps.length ? apps.map(row).join("\n") : "No apps installed.");
-      break;
-    }
-    case "app.remove":
-      console.log(`Removed ${parsed.req.id}${parsed.req.purge ? " and its data" : " (data kept)"}.`);
-      break;
-    default:
-      console.log(row(r as InstalledApp));
   }
 }
 

@@ -30,8 +30,9 @@ function killStale(pidFile: string, cmd: string, log: Logger) {
 }
 
 /** Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). */
-export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string): Child {
-  killStale(pidFile, cmd, log);
+export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string, comm = cmd): Child {
+  // `comm` is the name the process ends up with (Caddy is started through setpriv, which execs it).
+  killStale(pidFile, comm, log);
   const out = fs.openSync(logFile, "a", 0o600);
   // Its own process group: Ctrl-C in the owner's terminal signals only PCC, which then stops the apps
   // while Podman still runs, and ends its helpers itself.

@@ -23,6 +23,8 @@ export function writePodmanConfig(config: Config) {
     `# Written by PCC at every start; edits are lost.
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+# Builds ignore the create body's capabilities: give them none either (app builds only copy files).
+default_capabilities = []
 log_driver = "k8s-file"
 log_size_max = 10485760
 

@@ -3,7 +3,8 @@ import { APP_COOKIE } from "../adapters/caddy/caddy-config";
 import type { Config } from "../config";
 import type { Services } from "../services";
 import { HOST_LABEL } from "../modules/gateway/gateway-files";
-import { SESSION_COOKIE } from "../modules/auth/auth.service";
+import { SESSION_COOKIE } from "../modules/identity/sessions";
+import { clientInfo } from "./client-info";
 import { readCookie } from "./cookies";
 
 /** Only same-origin absolute paths: an open redirect here would hand out credentials. */
@@ -37,8 +38,10 @@ export async function handleAppAuthStart(req: IncomingMessage, res: ServerRespon
   const host = m?.[1] ?? "";
   if (!m || !HOST_LABEL.test(host)) return text(res, 400, "Unknown app address.");
   const rest = safeReturnPath(`${m[2] ?? "/"}${url.search}`);
-  const session = await services.auth.validate(readCookie(req.headers.cookie, SESSION_COOKIE));
-  if (!session) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${host}${rest}`)}`);
+  const valid = await services.identity.sessions.validate(readCookie(req.headers.cookie, SESSION_COOKIE), clientInfo(req));
+  if (!valid) return redirect(res, `/?next=${encodeURIComponent(`/_pcc/app-auth/${host}${rest}`)}`);
+  const { session } = valid;
+  if (valid.cookie) res.appendHeader("Set-Cookie", valid.cookie);
   const app = services.gateway.lookup(host);
   if (!app) return text(res, 404, "This app is not installed.");
   const code = await services.grants.issue(host, app.appId, session.id, session.expiresAt);

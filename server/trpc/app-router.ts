@@ -1,11 +1,17 @@
 import { appsRouter } from "../modules/apps/apps.router";
-import { authRouter } from "../modules/auth/auth.router";
+import { auditRouter } from "../modules/audit/audit.router";
+import { sourcesRouter } from "../modules/catalog/sources.router";
+import { identityRouter } from "../modules/identity/identity.router";
 import { systemRouter } from "../modules/system/system.router";
+import { updatesRouter } from "../modules/updates/updates.router";
 import { router } from "./init";
 
 export const appRouter = router({
-  auth: authRouter,
+  updates: updatesRouter,
+  identity: identityRouter,
+  audit: auditRouter,
   apps: appsRouter,
+  sources: sourcesRouter,
   system: systemRouter,
 });
 

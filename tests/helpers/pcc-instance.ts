@@ -1,10 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
+import pino from "pino";
+import { stringify } from "yaml";
+import { IptablesFirewall } from "../../server/adapters/firewall/iptables-firewall";
+import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -57,6 +62,12 @@ export type PccOptions = {
   httpPort?: number;
   /** Where Caddy listens (default loopback); the e2e tier uses the browser namespace's veth. */
   bindAddress?: string;
+  /** The tests' own registry (127.0.0.1:PORT), reached over plain HTTP. */
+  insecureRegistries?: string[];
+  /** Extra environment, e.g. PCC_CRASH_AT for the fault tests. */
+  env?: Record<string, string>;
+  /** How node runs the server (default: TypeScript through tsx); the benches also run the compiled build. */
+  serverArgs?: string[];
 };
 
 /** A real PCC (Podman, Caddy, SQLite) in a temp data dir on random ports, driven like a user would. */
@@ -64,6 +75,8 @@ export class PccInstance {
   proc: ChildProcess | null = null;
   output = "";
   setupCode: string | null = null;
+  /** When the last boot printed "PCC is ready" (Date.now()), for tests that time what follows it. */
+  readyAt = 0;
   readonly dataDir: string;
   readonly domain = "pcc.localhost";
 
@@ -90,7 +103,11 @@ export class PccInstance {
       PCC_HTTP_PORT: String(this.httpPort),
       PCC_CATALOG_DIR: this.opts.catalogDir ?? path.join(ROOT, "apps-catalog"),
       PCC_WEB: this.opts.web ? "on" : "off",
+      // The offline test apps (hello and those the tests write) are what the suites install.
+      PCC_SHOW_TEST_APPS: "on",
+      ...(this.opts.insecureRegistries?.length ? { PCC_INSECURE_REGISTRIES: this.opts.insecureRegistries.join(",") } : {}),
       ...(this.opts.bindAddress ? { PCC_BIND_ADDRESS: this.opts.bindAddress } : {}),
+      ...this.opts.env,
       PCC_LOG_LEVEL: "info",
     };
   }
@@ -107,6 +124,11 @@ export class PccInstance {
     return `https://${this.domain}:${this.httpsPort}`;
   }
 
+  /** The Podman network of an app installed by this PCC (its name carries the instance's tag). */
+  network(appId: string) {
+    return `pcc_${appId}_${createHash("sha256").update(this.dataDir).digest("hex").slice(0, 6)}`;
+  }
+
   appUrl(id: string) {
     return `https://${id}.${this.domain}:${this.httpsPort}`;
   }
@@ -114,8 +136,10 @@ export class PccInstance {
   async boot() {
     this.output = "";
     this.setupCode = null;
+    this.readyAt = 0;
     // Its own process group, like a job in the owner's terminal: signalGroup() reaches what a Ctrl-C would.
-    const proc = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/main.ts")], { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const args = this.opts.serverArgs ?? ["--import", "tsx", path.join(ROOT, "server/main.ts")];
+    const proc = spawn(process.execPath, args, { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.proc = proc;
     const logFile = fs.createWriteStream(path.join(this.dataDir, "test-output.log"), { flags: "a" });
     await new Promise<void>((resolve, reject) => {
@@ -126,6 +150,7 @@ export class PccInstance {
         const code = /Setup code: (\S+)/.exec(this.output);
         if (code) this.setupCode = code[1]!;
         if (/PCC is ready at/.test(this.output)) {
+          this.readyAt ||= Date.now();
           // The setup code line follows the ready line; give it a moment.
           setTimeout(() => {
             const c = /Setup code: (\S+)/.exec(this.output);
@@ -173,6 +198,19 @@ export class PccInstance {
     await gone;
   }
 
+  /** The CLI without blocking this process (tests that keep traffic flowing meanwhile). */
+  cliAsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      const p = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "server/cli/pcc-cli.ts"), ...args], { cwd: ROOT, env: this.env });
+      let stdout = "";
+      let stderr = "";
+      p.stdout.on("data", (d) => (stdout += d));
+      p.stderr.on("data", (d) => (stderr += d));
+      const timer = setTimeout(() => p.kill("SIGKILL"), 240_000);
+      p.on("close", (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
+    });
+  }
+
   cli(...args: string[]) {
     const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "server/cli/pcc-cli.ts"), ...args], { cwd: ROOT, env: this.env, encoding: "utf8", timeout: 240_000 });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -188,13 +226,49 @@ export class PccInstance {
     return { ...r, json: JSON.parse(r.text) as { result?: { data: unknown }; error?: { message: string; data: { code: string } } } };
   }
 
-  /** Claims the box with the printed setup code and returns the session cookie. */
+  /** The owner's phone, as a passkey authenticator in software (the browser tests use Chromium's). */
+  get owner(): SoftAuthenticator {
+    this.ownerAuthenticator ??= new SoftAuthenticator(this.shellUrl);
+    return this.ownerAuthenticator;
+  }
+
+  private ownerAuthenticator: SoftAuthenticator | null = null;
+  /** The recovery codes shown at the claim. */
+  recoveryCodes: string[] = [];
+
+  /** Claims the box with the printed setup code and a new passkey of `owner`; returns the session cookie. */
   async claim(): Promise<string> {
-    const r = await this.trpc("auth.claim", { code: this.setupCode });
-    const set = ([] as string[]).concat(r.headers["set-cookie"] ?? []);
-    const cookie = set.map((c) => c.split(";")[0]!).find((c) => c.startsWith("__Host-pcc_session="));
-    if (!cookie) throw new Error(`claim failed: ${r.text}`);
-    return cookie;
+    const jar = new CookieJar();
+    const begin = await this.trpc("identity.claim.begin", { code: this.setupCode }, jar.header);
+    jar.take(begin.headers);
+    const options = begin.json.result?.data as Parameters<SoftAuthenticator["register"]>[0] | undefined;
+    if (!options) throw new Error(`claim failed: ${begin.text}`);
+    const finish = await this.trpc("identity.claim.finish", { response: this.owner.register(options), deviceName: "Owner's phone" }, jar.header);
+    this.recoveryCodes = (finish.json.result?.data as { recoveryCodes?: string[] } | undefined)?.recoveryCodes ?? [];
+    return jar.take(finish.headers).session(`claim failed: ${finish.text}`);
+  }
+
+  /** Signs in with a passkey (the owner's by default), as a new browser; returns the session cookie. */
+  async signIn(authenticator: SoftAuthenticator = this.owner): Promise<string> {
+    const jar = new CookieJar();
+    const begin = await this.trpc("identity.signIn.begin", null, jar.header);
+    jar.take(begin.headers);
+    const options = begin.json.result?.data as Parameters<SoftAuthenticator["assert"]>[0];
+    const finish = await this.trpc("identity.signIn.finish", { response: authenticator.assert(options) }, jar.header);
+    return jar.take(finish.headers).session(`sign-in failed: ${finish.text}`);
+  }
+
+  /** Signs in as root's CLI allows: the browser asks, `./pcc login-code ID` answers; returns the session cookie. */
+  async signInWithCliCode(): Promise<string> {
+    const jar = new CookieJar();
+    const create = await this.trpc("identity.loginRequest.create", null, jar.header);
+    jar.take(create.headers);
+    const { requestId } = create.json.result?.data as { requestId: string };
+    const cli = this.cli("login-code", requestId);
+    const code = /^Sign-in code: (\S+)$/m.exec(cli.stdout)?.[1];
+    if (!code) throw new Error(`pcc login-code ${requestId} printed no code: ${cli.stdout}${cli.stderr}`);
+    const redeem = await this.trpc("identity.loginRequest.redeem", { requestId, code }, jar.header);
+    return jar.take(redeem.headers).session(`code sign-in failed: ${redeem.text}`);
   }
 
   /** Follows the app sign-in handoff as a browser would and returns the app cookie. */
@@ -219,11 +293,42 @@ export class PccInstance {
     return { status: r.statusCode, json: text ? (JSON.parse(text) as unknown) : null };
   }
 
-  cleanup() {
+  async cleanup() {
+    // PCC leaves its firewall rules in place when it stops (the box stays closed until the next start);
+    // a test instance never starts again, so its chains go with it.
+    await new IptablesFirewall({ instanceId: this.dataDir, log: pino({ level: "silent" }) }).teardown().catch(() => undefined);
     // Podman's storage keeps its overlay directory mounted after the service exits.
     const mounts = fs.readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(this.dataDir));
     for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m]);
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The cookies one test "browser" holds: sent back on each request, like a browser would. */
+export class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  get header(): string | undefined {
+    return this.cookies.size ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") : undefined;
+  }
+
+  take(headers: Record<string, string | string[] | undefined>) {
+    for (const c of ([] as string[]).concat(headers["set-cookie"] ?? [])) {
+      const [pair = ""] = c.split(";");
+      const eq = pair.indexOf("=");
+      const name = pair.slice(0, eq);
+      const value = pair.slice(eq + 1);
+      if (/Max-Age=0/i.test(c) || value === "") this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return this;
+  }
+
+  /** The session cookie as a Cookie header, or an error with `failure`. */
+  session(failure: string): string {
+    const v = this.cookies.get("__Host-pcc_session");
+    if (!v) throw new Error(failure);
+    return `__Host-pcc_session=${v}`;
   }
 }
 
@@ -242,7 +347,7 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }
 
-/** A throwaway catalog: hello, a second local app, a broken manifest. */
+/** A throwaway catalog: hello, a second local app, an app whose registry is down, a broken entry. */
 export function makeTestCatalog(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-catalog-"));
   const src = path.join(ROOT, "apps-catalog/hello");
@@ -250,7 +355,31 @@ export function makeTestCatalog(): string {
   fs.cpSync(src, path.join(dir, "second"), { recursive: true });
   const y = path.join(dir, "second/app.yaml");
   fs.writeFileSync(y, fs.readFileSync(y, "utf8").replace("id: hello", "id: second").replace("name: Hello", "name: Second"));
+  // Port 9 on loopback refuses connections: a registry that is down, without any traffic leaving the machine.
+  writeApp(dir, "unreachable", {
+    services: { web: { image: `127.0.0.1:9/pcc-test/nothing:1@sha256:${"a".repeat(64)}` } },
+    ingress: [{ service: "web", port: 8080 }],
+    volumes: { data: {} },
+  });
   fs.mkdirSync(path.join(dir, "broken"));
-  fs.writeFileSync(path.join(dir, "broken/app.yaml"), "id: broken\nname: Broken\nport: 80\n");
+  fs.writeFileSync(path.join(dir, "broken/app.yaml"), "apiVersion: pcc.app/v1\nid: broken\nname: Broken\n");
   return dir;
+}
+
+/** Writes apps-catalog-style <dir>/<id>/app.yaml for a test app (fields merged over a minimal test spec). */
+export function writeApp(dir: string, id: string, fields: Record<string, unknown>) {
+  const spec = {
+    apiVersion: "pcc.app/v1",
+    id,
+    name: id.charAt(0).toUpperCase() + id.slice(1),
+    version: "1.0.0",
+    tagline: `The ${id} test app`,
+    description: `An offline test app (${id}).`,
+    category: "utilities",
+    developer: { name: "PCC tests" },
+    test: true,
+    ...fields,
+  };
+  fs.mkdirSync(path.join(dir, id), { recursive: true });
+  fs.writeFileSync(path.join(dir, id, "app.yaml"), stringify(spec));
 }

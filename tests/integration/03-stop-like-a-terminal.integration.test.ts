@@ -26,7 +26,7 @@ describe("stopping PCC the way a terminal does", () => {
   let pcc: PccInstance;
   afterAll(async () => {
     await pcc?.stop();
-    pcc?.cleanup();
+    await pcc?.cleanup();
   });
 
   it.each(["SIGINT", "SIGTERM"] as const)("%s to the whole process group stops apps first, then the helpers, and exits in bounded time", async (sig) => {

@@ -6,6 +6,24 @@
  */
 export const APP_COOKIE = "__Host-pcc_app";
 export const APP_AUTH_PATH = "/.pcc/auth";
+/**
+ * The connection's peer address as Caddy saw it, set by Caddy on every request to the shell and
+ * overwriting any copy the client sent. PCC's rate limits and audit log use only this, never
+ * X-Forwarded-For, Forwarded or X-Real-IP, which any client can write.
+ */
+export const CLIENT_IP_HEADER = "X-Pcc-Client-Ip";
+/** The only cookies the shell reads (host-only, Secure: apps can neither read nor overwrite them). */
+export const SHELL_COOKIES = ["__Host-pcc_session", "__Host-pcc_browser"] as const;
+
+/** On every shell response. Script policy (CSP) comes from the shell itself; framing is decided here. */
+const SHELL_SECURITY_HEADERS = {
+  "Strict-Transport-Security": ["max-age=31536000; includeSubDomains"],
+  "X-Content-Type-Options": ["nosniff"],
+  "Referrer-Policy": ["same-origin"],
+  // Framed only by itself (the app window's sign-in bounce runs inside the shell's iframe).
+  "X-Frame-Options": ["SAMEORIGIN"],
+};
+
 /** Headers Caddy sets when it asks PCC's gate about a request; any client copy is overwritten. */
 export const GATE_HEADERS = { host: "X-Pcc-Host", uri: "X-Pcc-Uri", method: "X-Pcc-Method" } as const;
 
@@ -21,7 +39,37 @@ export type ProxyInput = {
   gateSocket: string;
   gateway: { grants: string; stopped: string; sockets: string };
   tokenPattern: string;
+  /**
+   * internal: Caddy's own CA signs one wildcard certificate (devices must trust it once).
+   * acme: a public CA (Let's Encrypt, then ZeroSSL) certifies the shell at start and each app host when first
+   * asked for, if PCC's ask endpoint says it is one (a wildcard would need DNS-01, which Debian's Caddy lacks).
+   */
+  tls: { mode: "internal" } | { mode: "acme"; email: string | null; askUrl: string };
 };
+
+function tlsApp(input: ProxyInput) {
+  const hosts = [input.domain, `*.${input.domain}`];
+  if (input.tls.mode === "internal") {
+    return {
+      // One wildcard certificate covers every app: adding an app never waits for issuance.
+      certificates: { automate: hosts },
+      automation: { policies: [{ subjects: hosts, issuers: [{ module: "internal" }] }] },
+    };
+  }
+  const email = input.tls.email ? { email: input.tls.email } : {};
+  const issuers = [{ module: "acme", ...email }, { module: "zerossl", ...email }];
+  return {
+    certificates: { automate: [input.domain] },
+    automation: {
+      policies: [
+        { subjects: [input.domain], issuers },
+        { subjects: [`*.${input.domain}`], on_demand: true, issuers },
+      ],
+      // Only names PCC serves get a certificate: nobody can make Caddy ask a CA for arbitrary subdomains.
+      on_demand: { ask: input.tls.askUrl, rate_limit: { interval: "1m", burst: 20 } },
+    },
+  };
+}
 
 const page = (title: string, text: string, refresh = false) =>
   `<!doctype html><meta name=viewport content="width=device-width">${refresh ? "<meta http-equiv=refresh content=5>" : ""}<title>${title}</title>` +
@@ -52,7 +100,18 @@ function appRoutes(input: ProxyInput) {
         delete: gateHeaders,
       },
     },
-    { handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.gateway.sockets}/${host}.sock` }] },
+    {
+      handler: "reverse_proxy",
+      upstreams: [{ dial: `unix/${input.gateway.sockets}/${host}.sock` }],
+      headers: {
+        response: {
+          // An app's cookies stay on its own host: a Domain attribute would hand them to every other app.
+          replace: { "Set-Cookie": [{ search_regexp: "(?i);\\s*domain=[^;]*", replace: "" }] },
+          // Only the shell may frame an app (in its window); no other site, no other app.
+          add: { "Content-Security-Policy": [`frame-ancestors ${input.shellOrigin}`] },
+        },
+      },
+    },
   ];
   const owner = {
     match: [
@@ -98,7 +157,6 @@ function appRoutes(input: ProxyInput) {
 
 export function buildCaddyConfig(input: ProxyInput) {
   const listen = (port: number) => [`${input.bindAddress.includes(":") ? `[${input.bindAddress}]` : input.bindAddress}:${port}`];
-  const hosts = [input.domain, `*.${input.domain}`];
   return {
     admin: { listen: `unix/${input.adminSocket}`, config: { persist: false } },
     storage: { module: "file_system", root: input.storageDir },
@@ -109,13 +167,29 @@ export function buildCaddyConfig(input: ProxyInput) {
         servers: {
           pcc_https: {
             listen: listen(input.httpsPort),
-            // One wildcard certificate covers every app: adding an app never waits for issuance.
+            // Certificates come from the tls app below (one wildcard, or the shell plus app hosts on demand).
             automatic_https: { disable: true },
             tls_connection_policies: [{}],
             routes: [
               {
                 match: [{ host: [input.domain] }],
-                handle: [{ handler: "reverse_proxy", upstreams: [{ dial: `unix/${input.shellSocket}` }] }],
+                handle: [
+                  {
+                    handler: "reverse_proxy",
+                    upstreams: [{ dial: `unix/${input.shellSocket}` }],
+                    headers: {
+                      request: {
+                        set: {
+                          [CLIENT_IP_HEADER]: ["{http.request.remote.host}"],
+                          // The shell gets its own cookies and nothing else: cookies an app planted on the
+                          // parent domain can neither reach it nor swell its requests past Node's header limit.
+                          Cookie: [SHELL_COOKIES.map((c) => `${c}={http.request.cookie.${c}}`).join("; ")],
+                        },
+                      },
+                      response: { set: SHELL_SECURITY_HEADERS },
+                    },
+                  },
+                ],
                 terminal: true,
               },
               appRoutes(input),
@@ -147,10 +221,7 @@ export function buildCaddyConfig(input: ProxyInput) {
           },
         },
       },
-      tls: {
-        certificates: { automate: hosts },
-        automation: { policies: [{ subjects: hosts, issuers: [{ module: "internal" }] }] },
-      },
+      tls: tlsApp(input),
       pki: { certificate_authorities: { local: { install_trust: false } } },
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOKEN_PATTERN } from "../../modules/gateway/gateway-files";
-import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, GATE_HEADERS, type ProxyInput } from "./caddy-config";
+import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, CLIENT_IP_HEADER, GATE_HEADERS, type ProxyInput } from "./caddy-config";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyRoute = any;
@@ -17,6 +17,7 @@ const base: ProxyInput = {
   gateSocket: "/run/gate.sock",
   gateway: { grants: "/data/gateway/grants", stopped: "/data/gateway/stopped", sockets: "/data/gateway/sockets" },
   tokenPattern: TOKEN_PATTERN,
+  tls: { mode: "internal" },
 };
 
 const build = (over: Partial<ProxyInput> = {}) => buildCaddyConfig({ ...base, ...over }) as AnyRoute;
@@ -63,7 +64,17 @@ describe("buildCaddyConfig: apps", () => {
     expect(inner[0].match).toEqual([{ file: { root: "/data/gateway/stopped", try_files: [`/${LABEL}`] } }]);
     expect(inner[0].handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
     expect(inner[0].handle[0].body).toContain("stopped");
-    expect(inner[1].handle[1]).toEqual({ handler: "reverse_proxy", upstreams: [{ dial: `unix//data/gateway/sockets/${LABEL}.sock` }] });
+    expect(inner[1].handle[1]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: `unix//data/gateway/sockets/${LABEL}.sock` }] });
+  });
+
+  it("keeps an app's cookies on its own host and lets only the shell frame it", () => {
+    const proxy = ownerRoute(cfg).handle[0].routes[1].handle[1];
+    const [rule] = proxy.headers.response.replace["Set-Cookie"];
+    const strip = (c: string) => c.replace(new RegExp(rule.search_regexp.replace("(?i)", ""), "gi"), rule.replace);
+    expect(strip("big=1; Domain=pcc.localhost; Path=/")).toBe("big=1; Path=/");
+    expect(strip("big=1; path=/; domain=.pcc.localhost; Secure")).toBe("big=1; path=/; Secure");
+    expect(strip("id=1; Path=/; HttpOnly")).toBe("id=1; Path=/; HttpOnly");
+    expect(proxy.headers.response.add["Content-Security-Policy"]).toEqual(["frame-ancestors https://pcc.localhost:8443"]);
   });
 
   it("asks PCC's gate about requests without a credential, without handing it the body", () => {
@@ -126,10 +137,26 @@ describe("buildCaddyConfig: apps", () => {
 });
 
 describe("buildCaddyConfig: server-wide settings", () => {
-  it("routes the shell's host to the shell socket, first", () => {
+  it("routes the shell's host to the shell socket, first, telling it the connection's real peer", () => {
     const first = httpsRoutes(build())[0];
     expect(first.match).toEqual([{ host: ["pcc.localhost"] }]);
-    expect(first.handle).toEqual([{ handler: "reverse_proxy", upstreams: [{ dial: "unix//run/web.sock" }] }]);
+    // `set` replaces any copy the client sent: PCC's rate limits and audit log trust only this header.
+    expect(first.handle).toHaveLength(1);
+    const h = first.handle[0];
+    expect(h).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "unix//run/web.sock" }] });
+    expect(h.headers.request.set[CLIENT_IP_HEADER]).toEqual(["{http.request.remote.host}"]);
+  });
+
+  it("passes the shell only its own cookies, whatever an app planted on the parent domain", () => {
+    const set = httpsRoutes(build())[0].handle[0].headers.request.set;
+    expect(set.Cookie).toEqual(["__Host-pcc_session={http.request.cookie.__Host-pcc_session}; __Host-pcc_browser={http.request.cookie.__Host-pcc_browser}"]);
+  });
+
+  it("sends the shell's security headers: HSTS, no sniffing, framed by itself only", () => {
+    const headers = httpsRoutes(build())[0].handle[0].headers.response.set;
+    expect(headers["Strict-Transport-Security"]).toEqual(["max-age=31536000; includeSubDomains"]);
+    expect(headers["X-Content-Type-Options"]).toEqual(["nosniff"]);
+    expect(headers["X-Frame-Options"]).toEqual(["SAMEORIGIN"]);
   });
 
   it("ends with a 404 for other hosts", () => {
@@ -162,6 +189,17 @@ describe("buildCaddyConfig: server-wide settings", () => {
     const loc = (cfg: AnyRoute) => cfg.apps.http.servers.pcc_http.routes[0].handle[0].headers.Location[0];
     expect(loc(build())).toBe("https://{http.request.host}:8443{http.request.uri}");
     expect(loc(build({ httpsPort: 443 }))).toBe("https://{http.request.host}{http.request.uri}");
+  });
+
+  it("with a public name: the shell's certificate from a public CA at once, app hosts on demand if PCC says they exist", () => {
+    const tls = build({ domain: "box.example.org", tls: { mode: "acme", email: "me@example.org", askUrl: "http://127.0.0.1:4321/ask" } }).apps.tls;
+    expect(tls.certificates.automate).toEqual(["box.example.org"]);
+    const [shell, apps] = tls.automation.policies;
+    expect(shell.subjects).toEqual(["box.example.org"]);
+    expect(shell.issuers).toEqual([{ module: "acme", email: "me@example.org" }, { module: "zerossl", email: "me@example.org" }]);
+    expect(apps).toMatchObject({ subjects: ["*.box.example.org"], on_demand: true });
+    expect(tls.automation.on_demand.ask).toBe("http://127.0.0.1:4321/ask");
+    expect(JSON.stringify(tls)).not.toContain("internal");
   });
 
   it("one internal wildcard certificate covers the domain and every app", () => {

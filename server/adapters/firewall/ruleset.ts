@@ -160,9 +160,13 @@ export function buildV4(prefix: string, apps: ResolvedApp[]): Ruleset {
 
   for (const a of apps) {
     const gw = formatIpv4(parseCidr(a.subnet)!.base + 1);
-    // Apps may ask aardvark-dns on their gateway for service names, and nothing else of the host.
-    input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p udp -m udp --dport 53 -j RETURN`);
-    input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport 53 -j RETURN`);
+    // An app that may reach the internet may ask aardvark-dns on its gateway (which forwards to the host's
+    // resolvers); one that may not gets no DNS at all: forwarded queries would be a way out. Its services
+    // find each other through /etc/hosts.
+    if (a.egress !== "none") {
+      input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p udp -m udp --dport 53 -j RETURN`);
+      input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport 53 -j RETURN`);
+    }
     input.push(`-A ${n.input} -i ${a.bridge} ${note(a.appId)} ${REJECT4}`);
     // Only root (PCC's probes and forwarder) dials containers; published ports arrive DNATed.
     output.push(`-A ${n.output} -d ${a.subnet} ${note(a.appId)} ${REJECT4}`);

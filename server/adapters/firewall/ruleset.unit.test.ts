@@ -28,8 +28,6 @@ describe("fullRestore(buildV4): the exact script for one app without egress", ()
         `:${P}-OUT - [0:0]`,
         `:${E} - [0:0]`,
         `-A ${P}-IN -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`,
-        `-A ${P}-IN -d 10.131.7.1/32 -i pccab12c -p udp -m udp --dport 53 -j RETURN`,
-        `-A ${P}-IN -d 10.131.7.1/32 -i pccab12c -p tcp -m tcp --dport 53 -j RETURN`,
         `-A ${P}-IN -i pccab12c -m comment --comment "pcc app notes" -j REJECT --reject-with icmp-admin-prohibited`,
         `-A ${P}-FWD -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`,
         `-A ${P}-FWD -i pccab12c -o pccab12c -j RETURN`,

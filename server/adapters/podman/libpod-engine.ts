@@ -1,6 +1,8 @@
 import { DomainError } from "../../errors";
 import { parseJson, UnixHttpClient, type HttpResult } from "../../lib/unix-http";
-import type { BuildContext, ContainerEngine, ContainerInfo, ContainerSpec, ContainerState, Labels, NetworkSpec } from "./container-engine";
+import type { BuildContext, ContainerEngine, ContainerInfo, ContainerSpec, ContainerState, Labels, NetworkSpec, PullProgress } from "./container-engine";
+import { toCreateBody } from "./libpod-create";
+import { pullError } from "./pull-errors";
 
 const API = "/v4.0.0/libpod";
 const BUILD_TIMEOUT_MS = 10 * 60_000;
@@ -56,11 +58,13 @@ export class LibpodEngine implements ContainerEngine {
     return r.status === 204;
   }
 
-  async buildImage(tag: string, ctx: BuildContext, onLine?: (line: string) => void) {
+  async buildImage(tag: string, ctx: BuildContext, opts: { network?: boolean; onLine?: (line: string) => void } = {}) {
+    const onLine = opts.onLine;
     let error: string | null = null;
     const r = await this.http.request(`${API}/build`, {
       method: "POST",
-      query: { t: tag, dockerfile: ctx.containerfile, rm: true, layers: false, pull: false },
+      // No network during a build unless the app may reach the internet; never pull a base image implicitly.
+      query: { t: tag, dockerfile: ctx.containerfile, rm: true, layers: false, pull: false, networkmode: opts.network ? "bridge" : "none" },
       body: ctx.tar,
       headers: { "content-type": "application/x-tar" },
       timeoutMs: BUILD_TIMEOUT_MS,
@@ -74,21 +78,46 @@ export class LibpodEngine implements ContainerEngine {
     if (!(await this.imageExists(tag))) throw new DomainError("EXTERNAL_FAILURE", `Building ${tag} produced no image.`);
   }
 
-  async pullImage(ref: string, onLine?: (line: string) => void) {
+  /** Docker's pull endpoint: unlike libpod's, it streams per-layer byte counts. */
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void) {
     let error: string | null = null;
-    const r = await this.http.request(`${API}/images/pull`, {
+    const layers = new Map<string, { done: number; total: number }>();
+    const r = await this.http.request(`/v4.0.0/images/create`, {
       method: "POST",
-      query: { reference: ref, policy: "missing" },
+      query: { fromImage: ref },
       timeoutMs: PULL_TIMEOUT_MS,
       onChunk: ndjson((o) => {
-        if (typeof o.stream === "string") onLine?.(o.stream.trimEnd());
         if (typeof o.error === "string") error = o.error;
+        const d = o.progressDetail as { current?: number; total?: number } | undefined;
+        const id = typeof o.id === "string" ? o.id : null;
+        if (!id) return;
+        const layer = layers.get(id) ?? { done: 0, total: 0 };
+        if (d?.total) Object.assign(layer, { done: d.current ?? 0, total: d.total });
+        if (o.status === "Download complete" && layer.total) layer.done = layer.total;
+        layers.set(id, layer);
+        const sum = [...layers.values()].reduce((a, l) => ({ done: a.done + l.done, total: a.total + l.total }), { done: 0, total: 0 });
+        onProgress?.(sum);
       }),
     });
-    if (r.status !== 200 || error) {
-      const why = error ?? r.body.toString("utf8").slice(0, 300);
-      throw new DomainError("EXTERNAL_FAILURE", `Could not download ${ref}: ${why}`);
+    if (r.status !== 200 || error || !(await this.imageExists(ref))) {
+      throw pullError(ref, error ?? r.body.toString("utf8").slice(0, 300));
     }
+  }
+
+  async importImage(ref: string, tar: Buffer) {
+    const r = await this.http.request(`${API}/images/import`, {
+      method: "POST",
+      query: { reference: ref },
+      body: tar,
+      headers: { "content-type": "application/x-tar" },
+      timeoutMs: 120_000,
+    });
+    if (r.status !== 200) fail(`import ${ref}`, r);
+  }
+
+  async removeImage(ref: string) {
+    const r = await this.http.request(`${API}/images/${encodeURIComponent(ref)}`, { method: "DELETE", timeoutMs: 60_000 });
+    if (r.status !== 200 && r.status !== 404) fail(`remove image ${ref}`, r);
   }
 
   async ensureNetwork(spec: NetworkSpec) {
@@ -103,7 +132,7 @@ export class LibpodEngine implements ContainerEngine {
         subnets: [{ subnet: spec.subnet }],
         // Apps on isolated networks cannot reach each other, even through the host.
         options: { isolate: "true" },
-        dns_enabled: false,
+        dns_enabled: spec.dns,
         labels: spec.labels,
       },
     });
@@ -128,6 +157,20 @@ export class LibpodEngine implements ContainerEngine {
     if (r.status !== 201 && r.status !== 200) fail(`create volume ${name}`, r);
   }
 
+  async volumeLabels(name: string): Promise<Labels | null> {
+    const r = await this.http.request(`${API}/volumes/${encodeURIComponent(name)}/json`);
+    if (r.status === 404) return null;
+    if (r.status !== 200) fail(`inspect volume ${name}`, r);
+    return parseJson<{ Labels?: Labels }>(r).Labels ?? {};
+  }
+
+  async volumeMountpoint(name: string): Promise<string | null> {
+    const r = await this.http.request(`${API}/volumes/${encodeURIComponent(name)}/json`);
+    if (r.status === 404) return null;
+    if (r.status !== 200) fail(`inspect volume ${name}`, r);
+    return parseJson<{ Mountpoint?: string }>(r).Mountpoint ?? null;
+  }
+
   async listVolumes(labels: Labels) {
     const r = await this.http.request(`${API}/volumes/json`, { query: { filters: labelFilter(labels) } });
     if (r.status !== 200) fail("list volumes", r);
@@ -137,6 +180,24 @@ export class LibpodEngine implements ContainerEngine {
   async removeVolume(name: string) {
     const r = await this.http.request(`${API}/volumes/${encodeURIComponent(name)}`, { method: "DELETE", query: { force: true } });
     if (r.status !== 204 && r.status !== 404) fail(`remove volume ${name}`, r);
+  }
+
+  async putSecret(name: string, data: string, _labels: Labels) {
+    // Podman 4.3 has no label filter for secrets; PCC finds its own by their pcc_ name prefix.
+    await this.removeSecret(name);
+    const r = await this.http.request(`${API}/secrets/create`, { method: "POST", query: { name, driver: "file" }, body: Buffer.from(data) });
+    if (r.status !== 200 && r.status !== 201) fail(`store secret ${name}`, r);
+  }
+
+  async listSecrets(_labels: Labels) {
+    const r = await this.http.request(`${API}/secrets/json`);
+    if (r.status !== 200) fail("list secrets", r);
+    return parseJson<{ Spec?: { Name?: string } }[]>(r).map((s) => s.Spec?.Name ?? "").filter((n) => n.startsWith("pcc_"));
+  }
+
+  async removeSecret(name: string) {
+    const r = await this.http.request(`${API}/secrets/${encodeURIComponent(name)}`, { method: "DELETE" });
+    if (r.status !== 204 && r.status !== 200 && r.status !== 404) fail(`remove secret ${name}`, r);
   }
 
   async createContainer(spec: ContainerSpec) {
@@ -150,12 +211,21 @@ export class LibpodEngine implements ContainerEngine {
     if (r.status !== 200) fail(`inspect ${name}`, r);
     const c = parseJson<{
       Name: string;
-      State: { Status: string; ExitCode?: number };
       Config: { Labels?: Labels };
+      State: { Status: string; ExitCode?: number; StartedAt?: string };
+      ImageName?: string;
       NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
     }>(r);
     const ip = Object.values(c.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).find((a) => a) ?? null;
-    return { name: c.Name, state: normalizeState(c.State.Status), ip, labels: c.Config.Labels ?? {}, exitCode: c.State.ExitCode ?? null };
+    return {
+      name: c.Name,
+      state: normalizeState(c.State.Status),
+      ip,
+      labels: c.Config.Labels ?? {},
+      exitCode: c.State.ExitCode ?? null,
+      startedAt: c.State.StartedAt ?? null,
+      image: c.ImageName,
+    };
   }
 
   async listContainers(labels: Labels) {
@@ -198,6 +268,26 @@ export class LibpodEngine implements ContainerEngine {
     }
   }
 
+  async exec(name: string, cmd: string[], timeoutMs: number): Promise<number | null> {
+    const created = await this.http.request(`${API}/containers/${encodeURIComponent(name)}/exec`, {
+      method: "POST",
+      json: { Cmd: cmd, AttachStdout: false, AttachStderr: false },
+    });
+    if (created.status !== 201) fail(`run a check in ${name}`, created);
+    const id = parseJson<{ Id: string }>(created).Id;
+    const started = await this.http.request(`${API}/exec/${id}/start`, { method: "POST", json: { Detach: true } });
+    if (started.status !== 200 && started.status !== 204) fail(`run a check in ${name}`, started);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const r = await this.http.request(`${API}/exec/${id}/json`);
+      if (r.status !== 200) return null;
+      const s = parseJson<{ Running: boolean; ExitCode: number }>(r);
+      if (!s.Running) return s.ExitCode;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    return null;
+  }
+
   async close() {
     await this.http.close();
   }
@@ -206,38 +296,4 @@ export class LibpodEngine implements ContainerEngine {
 function normalizeState(s: string): ContainerState {
   const v = s.toLowerCase();
   return (["created", "running", "exited", "stopped", "paused"] as const).find((x) => x === v) ?? "unknown";
-}
-
-/** The hardened container every app gets; see README "Sandbox". */
-export function toCreateBody(spec: ContainerSpec) {
-  return {
-    name: spec.name,
-    image: spec.image,
-    labels: spec.labels,
-    env: spec.env,
-    ...(spec.command ? { command: spec.command } : {}),
-    ...(spec.user ? { user: spec.user } : {}),
-    // A private user-namespace range per container: root inside is nobody outside.
-    userns: { nsmode: "auto" },
-    idmappings: { AutoUserNs: true, AutoUserNsOpts: { Size: 65536 } },
-    cap_drop: ["ALL"],
-    no_new_privileges: true,
-    read_only_filesystem: true,
-    init: true,
-    mounts: spec.tmpfs.map((t) => ({
-      destination: t.path,
-      type: "tmpfs",
-      source: "tmpfs",
-      options: ["rw", "nosuid", "nodev", `size=${t.sizeMb}m`, "mode=1777"],
-    })),
-    volumes: spec.volumes.map((v) => ({ Name: v.name, Dest: v.path, Options: ["U"] })),
-    resource_limits: { memory: { limit: spec.memoryMb * 1024 * 1024 }, pids: { limit: spec.pids } },
-    restart_policy: "on-failure",
-    restart_tries: 3,
-    stop_timeout: 10,
-    netns: { nsmode: "bridge" },
-    Networks: { [spec.network]: { aliases: spec.aliases } },
-    // No published ports: Caddy dials the container on its isolated bridge.
-    portmappings: [],
-  };
 }

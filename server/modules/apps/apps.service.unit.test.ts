@@ -1,33 +1,63 @@
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DomainError } from "../../errors";
+import { EventBus } from "../../events";
 import { FakeEngine, MemoryAppsRepository, MemoryGrantStore, silentLogger, rejection } from "../../testing/fakes";
+import { Catalog } from "../catalog/catalog";
 import { AppGrants } from "../gateway/app-grants";
-import { AppRuntime } from "./app-runtime";
+import { AppRuntime } from "../runtime/app-runtime";
+import { HealthMonitor } from "../runtime/health-monitor";
+import { ImageStore } from "../runtime/image-store";
+import { SecretBox } from "../secrets/secret-box";
+import { DIGEST } from "../spec/spec-fixtures";
+import { AppInstaller } from "./app-installer";
 import { AppsService } from "./apps.service";
-import { Catalog } from "./catalog";
+import { secretContext } from "./install-request";
 
-const demoYaml = `id: demo
-name: Demo
-version: "1.0.0"
-image:
-  ref: docker.io/library/demo:1.0.0
-port: 8080
-volumes:
-  - name: data
-    path: /data
-  - name: config
-    path: /config
-`;
+const image = (name: string) => `registry.example/${name}:1@${DIGEST}`;
+
+/** A two-service app with a secret shared by both, a setting, a volume and a UDP port. */
+const kv = {
+  apiVersion: "pcc.app/v1",
+  id: "kv",
+  name: "KV",
+  version: "1.0.0",
+  tagline: "t",
+  description: "d",
+  category: "utilities",
+  developer: { name: "dev" },
+  services: {
+    web: {
+      image: image("kv-web"),
+      env: { REDIS_URL: "redis://:${secrets.pass}@${services.store.host}:6379", GREETING: "${settings.greeting}", URL: "${app.url}" },
+      dependsOn: { store: { condition: "healthy" } },
+    },
+    store: {
+      image: image("kv-store"),
+      env: { PASS: "${secrets.pass}" },
+      volumes: [{ volume: "data", path: "/data" }],
+      healthcheck: { command: ["redis-cli", "ping"] },
+    },
+  },
+  ingress: [{ service: "web", port: 8080 }],
+  ports: [{ name: "dns", service: "store", containerPort: 53, protocol: "udp", hostPort: 5300, description: "Answers DNS" }],
+  volumes: { data: {} },
+  secrets: { pass: { length: 24 } },
+  settings: [{ key: "greeting", type: "text", label: "Greeting", default: "hi" }],
+  permissions: { internet: { hosts: ["api.example.com"] } },
+};
 
 let dir: string;
 
 beforeEach(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), "pcc-apps-"));
-  await fs.mkdir(path.join(dir, "demo"));
-  await fs.writeFile(path.join(dir, "demo", "app.yaml"), demoYaml);
+  for (const [id, spec] of Object.entries({ kv, other: { ...kv, id: "other", name: "Other" } })) {
+    await fs.mkdir(path.join(dir, id));
+    await fs.writeFile(path.join(dir, id, "app.yaml"), stringify(spec));
+  }
 });
 
 afterEach(async () => {
@@ -39,197 +69,174 @@ function setup() {
   const repo = new MemoryAppsRepository();
   const catalog = new Catalog(dir);
   const log = silentLogger();
-  const probe = vi.fn(async () => true);
-  const runtime = new AppRuntime(engine, catalog, log, probe);
-  const syncProxy = vi.fn(async () => undefined);
+  const events = new EventBus();
+  const box = SecretBox.forTests();
+  const runtime = new AppRuntime(engine, log, async () => true);
+  const syncFirewall = vi.fn(async () => {
+    engine.calls.push("firewall");
+  });
+  const gateway = { sync: vi.fn(async () => undefined), invalidate: vi.fn() };
+  const health = new HealthMonitor(engine, events, log, () => undefined);
+  const installer = new AppInstaller({
+    repo,
+    runtime,
+    images: new ImageStore(engine, dir, log, 0),
+    box,
+    events,
+    catalogEntry: (id) => catalog.find(id),
+    ingressUrl: (sub) => `https://${sub}.pcc.test`,
+    hostIp: "127.0.0.1",
+    syncFirewall,
+    log,
+  });
   const grants = new AppGrants(new MemoryGrantStore());
-  const gateway = { sync: syncProxy, invalidate: vi.fn() };
-  const apps = new AppsService({ repo, catalog, runtime, engine, grants, gateway, appUrl: (id) => `https://${id}.pcc.test/`, log });
-  return { engine, repo, catalog, runtime, syncProxy, grants, apps, probe };
+  const apps = new AppsService({ repo, catalog, installer, runtime, health, grants, gateway, box, events, syncFirewall, appUrl: (s) => `https://${s}.pcc.test`, hostIp: "127.0.0.1", instanceTag: "t1", log });
+  return { engine, repo, apps, box, events, gateway, syncFirewall, health };
 }
 
 const errorOf = (p: Promise<unknown>) => rejection(p, DomainError);
+let nextPort = 46000 + Math.floor(Math.random() * 1000);
+const free = { get grants() { return { ports: { dns: nextPort++ } }; } };
 
 describe("AppsService.install", () => {
-  it("installs: row installed, network, volumes and a running container", async () => {
-    const { apps, engine, repo, syncProxy, probe } = setup();
-    const app = await apps.install("demo");
+  it("installs a two-service app: network, volume, secrets sealed at rest, dependency order, then the gateway", async () => {
+    const { apps, engine, repo, box, gateway, events } = setup();
+    const steps: string[] = [];
+    events.subscribe("app.progress", (p) => steps.push(p.step));
+    const app = await apps.install("kv", { grants: { internet: true, ports: { dns: 45353 } } });
 
-    expect(app).toMatchObject({ id: "demo", name: "Demo", version: "1.0.0", status: "running", error: null, url: "https://demo.pcc.test/" });
-    expect((await repo.get("demo"))!.phase).toBe("installed");
-    expect(engine.calls).toContain("pull docker.io/library/demo:1.0.0");
-    expect([...engine.networks.keys()]).toEqual(["pcc-demo"]);
-    expect([...engine.volumes.keys()].sort()).toEqual(["pcc-demo-config", "pcc-demo-data"]);
-    const c = engine.containers.get("pcc-demo")!;
-    expect(c.state).toBe("running");
-    expect(c.spec.volumes).toEqual([
-      { name: "pcc-demo-data", path: "/data" },
-      { name: "pcc-demo-config", path: "/config" },
+    expect(app).toMatchObject({ id: "kv", status: "running", url: "https://kv.pcc.test/", ports: [{ name: "dns", protocol: "udp", hostPort: 45353 }] });
+    expect((await repo.get("kv"))!.phase).toBe("installed");
+    expect([...engine.networks.values()]).toMatchObject([{ name: "pcc_kv_t1", dns: true }]);
+    expect([...engine.volumes.keys()]).toEqual(["pcc_kv_data"]);
+    // The secret is stored sealed, and both services get the same value.
+    const sealed = (await repo.secrets("kv")).pass!;
+    const pass = box.open(sealed, secretContext("kv", "pass"));
+    expect(pass).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(JSON.stringify([...repo.rows.values()])).not.toContain(pass);
+    const web = engine.containers.get("pcc_kv_web")!.spec;
+    const store = engine.containers.get("pcc_kv_store")!.spec;
+    expect(web.env).toEqual({ REDIS_URL: `redis://:${pass}@store:6379`, GREETING: "hi", URL: "https://kv.pcc.test" });
+    expect(store.env.PASS).toBe(pass);
+    expect(store.ports).toEqual([{ hostIp: "127.0.0.1", hostPort: 45353, containerPort: 53, protocol: "udp" }]);
+    expect(web.uidBase).toBeDefined();
+    expect(store.uidBase).toBe(web.uidBase);
+    // The firewall before any container; the store (a healthy dependency) before the web service.
+    expect(engine.calls.indexOf("firewall")).toBeLessThan(engine.calls.indexOf("create pcc_kv_store"));
+    expect(engine.calls.indexOf("start pcc_kv_store")).toBeLessThan(engine.calls.indexOf("start pcc_kv_web"));
+    expect(steps).toContain("Downloading web");
+    expect(gateway.sync).toHaveBeenCalled();
+  });
+
+  it("refuses grants the app does not ask for, and changes nothing", async () => {
+    const { apps, repo, engine } = setup();
+    const e = await errorOf(apps.install("kv", { grants: { lan: true } }));
+    expect(e.code).toBe("INVALID_INPUT");
+    expect(e.message).toMatch(/does not ask for access to your local network/);
+    expect(repo.rows.size).toBe(0);
+    expect(engine.calls).toEqual([]);
+  });
+
+  it("refuses a port another app already uses, naming both, before creating anything", async () => {
+    const { apps, engine } = setup();
+    await apps.install("kv", { grants: { ports: { dns: 45354 } } });
+    const created = engine.calls.length;
+    const e = await errorOf(apps.install("other", { grants: { ports: { dns: 45354 } } }));
+    expect(e.code).toBe("CONFLICT");
+    expect(e.message).toBe("Other needs port 45354/udp (Answers DNS), but KV already uses it. Choose another port.");
+    expect(engine.calls.length).toBe(created);
+  });
+
+  it("rolls a failed install back completely and says why", async () => {
+    const { apps, engine, repo } = setup();
+    engine.pullImage = async () => {
+      throw new DomainError("EXTERNAL_FAILURE", "PCC could not reach the registry that hosts this app (registry.example).");
+    };
+    const e = await errorOf(apps.install("kv", { grants: free.grants }));
+    expect(e.message).toMatch(/could not reach the registry/);
+    expect(repo.rows.size).toBe(0);
+    expect(engine.networks.size + engine.volumes.size + engine.containers.size).toBe(0);
+    expect((await apps.catalog()).apps.find((a) => a.id === "kv")!.installError).toMatch(/could not reach/);
+  });
+
+  it("keeps data and secrets on an uninstall that keeps data, and a reinstall opens them again", async () => {
+    const { apps, engine, repo, box } = setup();
+    await apps.install("kv", { grants: free.grants });
+    const before = box.open((await repo.secrets("kv")).pass!, secretContext("kv", "pass"));
+    await apps.remove("kv", { keepData: true });
+    expect(repo.rows.size).toBe(0);
+    expect([...engine.volumes.keys()]).toEqual(["pcc_kv_data"]);
+    expect(repo.kept.get("kv")!.volumes).toEqual({ data: "pcc_kv_data" });
+    expect((await apps.catalog()).apps.find((a) => a.id === "kv")!.hasKeptData).toBe(true);
+
+    await apps.install("kv", { grants: free.grants });
+    expect(box.open((await repo.secrets("kv")).pass!, secretContext("kv", "pass"))).toBe(before);
+    expect(repo.kept.has("kv")).toBe(false);
+
+    await apps.remove("kv", { keepData: false });
+    expect(engine.volumes.size).toBe(0);
+  });
+
+  it("never hands one app's volume to another", async () => {
+    const { apps, engine, repo } = setup();
+    engine.volumes.set("pcc_kv_data", { "pcc.managed": "true", "pcc.app": "someone-else" });
+    const e = await errorOf(apps.install("kv", { grants: free.grants }));
+    expect(e.message).toMatch(/belongs to the app "someone-else"/);
+    expect(repo.rows.size).toBe(0);
+    expect(engine.volumes.get("pcc_kv_data")).toEqual({ "pcc.managed": "true", "pcc.app": "someone-else" });
+  });
+
+  it("an unreadable stored app is reported as broken without hiding the others", async () => {
+    const { apps, repo } = setup();
+    await apps.install("kv", { grants: free.grants });
+    await repo.update("kv", { manifest: "{not json" });
+    await apps.install("other", { grants: free.grants });
+    const list = await apps.list();
+    expect(list.map((a) => [a.id, a.status])).toEqual([
+      ["kv", "broken"],
+      ["other", "running"],
     ]);
-    expect(c.spec.labels).toMatchObject({ "pcc.managed": "true", "pcc.app": "demo" });
-    expect(probe).toHaveBeenCalledWith("http://10.200.0.2:8080/");
-    expect(syncProxy).toHaveBeenCalled();
-    expect((await apps.list()).map((a) => a.status)).toEqual(["running"]);
-  });
-
-  it("journals the network plan on the row", async () => {
-    const { apps, repo, engine } = setup();
-    await apps.install("demo");
-    const row = (await repo.get("demo"))!;
-    expect(row.subnet).toMatch(/^10\.\d+\.\d+\.0\/24$/);
-    expect(row.bridge).toMatch(/^pcc[a-z2-7]{8}$/);
-    expect(engine.networks.get("pcc-demo")).toMatchObject({ subnet: row.subnet, bridge: row.bridge });
-  });
-
-  it("rolls back completely when the image cannot be pulled", async () => {
-    const { apps, engine, repo, syncProxy } = setup();
-    engine.pullImage = async () => {
-      throw new Error("pull access denied for demo");
-    };
-
-    const err = await errorOf(apps.install("demo"));
-    expect(err.message).toBe("pull access denied for demo");
-    expect(err.code).toBe("EXTERNAL_FAILURE");
-
-    expect(await repo.get("demo")).toBeNull();
-    expect(engine.containers.size).toBe(0);
-    expect(engine.networks.size).toBe(0);
-    expect(engine.volumes.size).toBe(0);
-    expect(repo.kept.size).toBe(0);
-    expect(syncProxy).toHaveBeenCalled();
-    expect(await apps.list()).toEqual([]);
-  });
-
-  it("a failed install can be retried", async () => {
-    const { apps, engine } = setup();
-    const realPull = engine.pullImage.bind(engine);
-    engine.pullImage = async () => {
-      throw new Error("network down");
-    };
-    await errorOf(apps.install("demo"));
-    engine.pullImage = realPull;
-    expect((await apps.install("demo")).status).toBe("running");
-  });
-
-  it("rolls back when the app exits right after starting", async () => {
-    const { apps, engine, repo } = setup();
-    engine.startContainer = async (name) => {
-      const c = engine.containers.get(name)!;
-      c.state = "exited";
-      c.exitCode = 3;
-    };
-    const err = await errorOf(apps.install("demo"));
-    expect(err.message).toMatch(/exit code 3/);
-    expect(await repo.get("demo")).toBeNull();
-    expect(engine.containers.size).toBe(0);
-    expect(engine.volumes.size).toBe(0);
-  });
-
-  it("installing twice is ALREADY_EXISTS and leaves the first install alone", async () => {
-    const { apps, repo, engine } = setup();
-    await apps.install("demo");
-    const err = await errorOf(apps.install("demo"));
-    expect(err.code).toBe("ALREADY_EXISTS");
-    expect((await repo.get("demo"))!.phase).toBe("installed");
-    expect(engine.containers.get("pcc-demo")!.state).toBe("running");
-  });
-
-  it("an id missing from the catalog is NOT_FOUND and creates nothing", async () => {
-    const { apps, repo, engine } = setup();
-    const err = await errorOf(apps.install("nope"));
-    expect(err.code).toBe("NOT_FOUND");
-    expect(await repo.list()).toEqual([]);
-    expect(engine.networks.size).toBe(0);
+    expect(list[0]!.error).toMatch(/cannot be read/);
   });
 });
 
-describe("AppsService.remove", () => {
-  it("keepData=true removes the container and network, keeps and records the volumes", async () => {
-    const { apps, engine, repo, grants, syncProxy } = setup();
-    await apps.install("demo");
-    await grants.issue("demo", "demo", "s1", new Date(Date.now() + 3600_000));
-    syncProxy.mockClear();
-
-    await apps.remove("demo", { keepData: true });
-
-    expect(await repo.get("demo")).toBeNull();
-    expect(engine.containers.size).toBe(0);
-    expect(engine.networks.size).toBe(0);
-    expect([...engine.volumes.keys()].sort()).toEqual(["pcc-demo-config", "pcc-demo-data"]);
-    expect(repo.kept.get("demo")!.sort()).toEqual(["pcc-demo-config", "pcc-demo-data"]);
-    expect(grants.tokensFor("demo")).toEqual([]);
-    expect(syncProxy).toHaveBeenCalled();
-
-    const { apps: catalogApps } = await apps.catalog();
-    expect(catalogApps.find((a) => a.id === "demo")).toMatchObject({ installed: false, hasKeptData: true });
-  });
-
-  it("keepData=false removes the volumes too and forgets kept data", async () => {
-    const { apps, engine, repo } = setup();
-    await apps.install("demo");
-    await apps.remove("demo", { keepData: false });
-    expect(await repo.get("demo")).toBeNull();
-    expect(engine.containers.size).toBe(0);
-    expect(engine.networks.size).toBe(0);
-    expect(engine.volumes.size).toBe(0);
-    expect(repo.kept.has("demo")).toBe(false);
-  });
-
-  it("a reinstall reuses kept volumes and then stops counting them as kept", async () => {
-    const { apps, engine, repo } = setup();
-    await apps.install("demo");
-    await apps.remove("demo", { keepData: true });
-    await apps.install("demo");
-    expect(engine.volumes.size).toBe(2);
-    expect(repo.kept.has("demo")).toBe(false);
-  });
-
-  it("a failed reinstall does not destroy kept data", async () => {
-    const { apps, engine, repo } = setup();
-    await apps.install("demo");
-    await apps.remove("demo", { keepData: true });
-    engine.images.clear();
-    engine.pullImage = async () => {
-      throw new Error("registry unreachable");
-    };
-    await errorOf(apps.install("demo"));
-    expect([...engine.volumes.keys()].sort()).toEqual(["pcc-demo-config", "pcc-demo-data"]);
-    expect(repo.kept.has("demo")).toBe(true);
-  });
-
-  it("removing an app that is not installed is NOT_FOUND", async () => {
-    const { apps } = setup();
-    expect((await errorOf(apps.remove("demo", { keepData: false }))).code).toBe("NOT_FOUND");
+describe("AppsService.stop/start", () => {
+  it("stops dependents first and remembers the owner's choice", async () => {
+    const { apps, engine, repo, health } = setup();
+    await apps.install("kv", { grants: free.grants });
+    engine.calls.length = 0;
+    await apps.stop("kv");
+    expect(engine.calls.filter((c) => c.startsWith("stop"))).toEqual(["stop pcc_kv_web", "stop pcc_kv_store"]);
+    expect((await repo.get("kv"))!.desiredState).toBe("stopped");
+    expect(health.status("kv")).toBeNull();
+    expect((await apps.get("kv")).status).toBe("stopped");
+    await apps.start("kv");
+    expect((await repo.get("kv"))!.desiredState).toBe("running");
+    expect(health.status("kv")).not.toBeNull();
   });
 });
 
-describe("AppsService.start/stop", () => {
-  it("stop records the owner's wish and stops the container; start brings it back", async () => {
+describe("AppsService.reconfigure", () => {
+  it("moves a port and changes a setting by recreating the containers, keeping volumes and secrets", async () => {
     const { apps, engine, repo } = setup();
-    await apps.install("demo");
-
-    await apps.stop("demo");
-    expect((await repo.get("demo"))!.desiredState).toBe("stopped");
-    expect(engine.containers.get("pcc-demo")!.state).toBe("exited");
-    expect((await apps.get("demo")).status).toBe("stopped");
-
-    await apps.start("demo");
-    expect((await repo.get("demo"))!.desiredState).toBe("running");
-    expect((await apps.get("demo")).status).toBe("running");
+    await apps.install("kv", { grants: free.grants });
+    const sealed = await repo.secrets("kv");
+    const port = nextPort++;
+    await apps.reconfigure("kv", { grants: { ports: { dns: port } }, settings: { greeting: "hello" } });
+    expect(engine.containers.get("pcc_kv_store")!.spec.ports).toEqual([{ hostIp: "127.0.0.1", hostPort: port, containerPort: 53, protocol: "udp" }]);
+    expect(engine.containers.get("pcc_kv_web")!.spec.env.GREETING).toBe("hello");
+    expect(engine.containers.get("pcc_kv_web")!.state).toBe("running");
+    expect([...engine.volumes.keys()]).toEqual(["pcc_kv_data"]);
+    expect(await repo.secrets("kv")).toEqual(sealed);
+    expect((await apps.get("kv")).grants.ports).toEqual({ dns: port });
   });
 
-  it("an app that should run but has no container is reported as an error", async () => {
-    const { apps, engine } = setup();
-    await apps.install("demo");
-    engine.containers.clear();
-    const app = await apps.get("demo");
-    expect(app.status).toBe("error");
-    expect(app.error).toMatch(/no container/);
-  });
-
-  it("start/stop of an unknown app is NOT_FOUND", async () => {
-    const { apps } = setup();
-    expect((await errorOf(apps.start("demo"))).code).toBe("NOT_FOUND");
-    expect((await errorOf(apps.stop("demo"))).code).toBe("NOT_FOUND");
+  it("refuses a grant the app never asked for and changes nothing", async () => {
+    const { apps, repo } = setup();
+    await apps.install("kv", { grants: free.grants });
+    const before = (await repo.get("kv"))!.grants;
+    const e = await errorOf(apps.reconfigure("kv", { grants: { lan: true } }));
+    expect(e.code).toBe("INVALID_INPUT");
+    expect((await repo.get("kv"))!.grants).toBe(before);
   });
 });

@@ -1,5 +1,22 @@
+import type { CatalogOrigin } from "../catalog/sources.service";
+import type { Setting } from "../spec";
+import type { Granted } from "../runtime/runtime-plan";
+
 /** What the shell and the CLI see of an app. */
-export type AppStatus = "installing" | "starting" | "running" | "stopping" | "stopped" | "error" | "removing";
+export type AppStatus =
+  | "installing"
+  | "starting"
+  | "running"
+  | "unhealthy"
+  | "restarting"
+  | "stopping"
+  | "stopped"
+  | "failed"
+  | "removing"
+  | "broken";
+
+export type AskedPermissions = { internet: boolean | { hosts: string[] }; lan: boolean; devices: string[] };
+export type DeclaredPort = { name: string; protocol: "tcp" | "udp"; containerPort: number; hostPort: number; description: string };
 
 export type CatalogApp = {
   id: string;
@@ -8,15 +25,24 @@ export type CatalogApp = {
   tagline: string;
   description: string;
   category: string;
+  developer: string;
+  website: string | null;
   iconUrl: string | null;
   /** Local apps are built on this machine; the rest are pulled from their registry. */
   source: "local-build" | "registry";
-  image: string;
+  images: string[];
+  permissions: AskedPermissions;
+  ports: DeclaredPort[];
+  settings: Setting[];
+  price: { amount: number; currency: string; purchaseUrl: string } | null;
+  test: boolean;
   installed: boolean;
   /** Data kept from an earlier uninstall, reused on install. */
   hasKeptData: boolean;
   /** Why the last install of this app failed (and was rolled back), if it did. */
   installError: string | null;
+  /** Where the entry comes from: PCC's built-in catalog or a source the owner added (`trustUnsigned`: say so loudly). */
+  catalogSource: CatalogOrigin;
 };
 
 export type CatalogProblem = { source: string; message: string };
@@ -28,9 +54,16 @@ export type InstalledApp = {
   iconUrl: string | null;
   status: AppStatus;
   desiredState: "running" | "stopped";
-  /** Human description of the current step while installing, e.g. "Building image". */
+  /** The current step while installing or starting, e.g. "Downloading web". */
   progress: string | null;
+  /** 0-100 while an image downloads. */
+  percent: number | null;
   error: string | null;
-  url: string;
+  /** The main web address, if the app has one. */
+  url: string | null;
+  urls: { name: string; url: string }[];
+  ports: { name: string; protocol: "tcp" | "udp"; hostPort: number }[];
+  grants: Granted;
+  services: { name: string; state: string; restarts: number; reason: string | null }[];
   installedAt: string;
 };

@@ -1,5 +1,5 @@
 import os from "node:os";
-import { randomToken } from "../auth/tokens";
+import { randomToken } from "../identity/tokens";
 
 /**
  * Every app network gets a subnet and bridge name unique on the machine: netavark would otherwise

@@ -1,4 +1,4 @@
-import { randomToken } from "../auth/tokens";
+import { randomToken } from "../identity/tokens";
 import type { GatewayFiles, GrantMeta } from "./gateway-files";
 
 /** Where credentials are kept for Caddy to check; the gateway's files, or memory in unit tests. */

@@ -52,3 +52,17 @@ export function handleGate(req: IncomingMessage, res: ServerResponse, opts: { do
   res.setHeader("Content-Type", "text/plain; charset=utf-8");
   res.end("Sign in to your PCC to use this app.\n");
 }
+
+/**
+ * Caddy's on-demand TLS asks here before getting a certificate for a name (public-CA mode): yes for the
+ * shell and the hosts of installed apps, no for anything else, so nobody can make it request certificates
+ * for made-up subdomains (and exhaust the CA's rate limits).
+ */
+export function handleCertificateAsk(req: IncomingMessage, res: ServerResponse, opts: { domain: string; lookup: (host: string) => GateHost | null }) {
+  const name = (new URL(req.url ?? "/", "http://x").searchParams.get("domain") ?? "").toLowerCase();
+  const suffix = `.${opts.domain}`;
+  const label = name.endsWith(suffix) ? name.slice(0, -suffix.length) : "";
+  const ok = name === opts.domain || (HOST_LABEL.test(label) && opts.lookup(label) !== null);
+  res.statusCode = ok ? 200 : 403;
+  res.end();
+}

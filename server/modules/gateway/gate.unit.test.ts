@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { handleGate, isPublicPath } from "./gate";
+import { handleCertificateAsk, handleGate, isPublicPath } from "./gate";
 
 describe("isPublicPath", () => {
   const pub = ["/share/", "/api/shared-link", "/feed.xml"];
@@ -75,4 +75,25 @@ describe("handleGate", () => {
     expect(call(h("x.blog.pcc.test", "/")).statusCode).toBe(404);
     expect(call({}).statusCode).toBe(404);
   });
+});
+
+describe("handleCertificateAsk", () => {
+  const ask = (domain: string) => {
+    const res = { statusCode: 0, end: () => undefined };
+    handleCertificateAsk({ url: `/ask?domain=${encodeURIComponent(domain)}` } as unknown as IncomingMessage, res as unknown as ServerResponse, {
+      domain: "box.example.org",
+      lookup: (h) => (h === "photos" ? { appId: "photos", publicPaths: [] } : null),
+    });
+    return res.statusCode;
+  };
+  it.each([
+    ["box.example.org", 200],
+    ["photos.box.example.org", 200],
+    ["PHOTOS.box.example.org", 200],
+    ["random.box.example.org", 403],
+    ["x.photos.box.example.org", 403],
+    ["photos.box.example.org.evil.com", 403],
+    ["evil.com", 403],
+    ["", 403],
+  ])("%s -> %s", (d, status) => expect(ask(d)).toBe(status));
 });

@@ -26,14 +26,33 @@ export class GatewayFiles {
   readonly stopped: string;
   readonly sockets: string;
 
-  constructor(readonly root: string) {
+  /** `caddyGid`: the group Caddy runs with, given search access to the folders (never a listing). */
+  constructor(
+    readonly root: string,
+    private readonly caddyGid?: number,
+  ) {
     this.grants = path.join(root, "grants");
     this.stopped = path.join(root, "stopped");
     this.sockets = path.join(root, "sockets");
   }
 
   async init() {
-    for (const d of [this.root, this.grants, this.stopped, this.sockets]) await fs.mkdir(d, { recursive: true, mode: 0o700 });
+    for (const d of [this.root, this.grants, this.stopped, this.sockets]) await this.mkdir(d);
+  }
+
+  /** A folder Caddy may look into by name but not list. */
+  private async mkdir(dir: string) {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    if (this.caddyGid === undefined) return;
+    await fs.chown(dir, 0, this.caddyGid);
+    await fs.chmod(dir, 0o710);
+  }
+
+  /** Lets Caddy dial an app socket: group read/write, nobody else. */
+  async shareSocket(file: string) {
+    if (this.caddyGid === undefined) return fs.chmod(file, 0o600);
+    await fs.chown(file, 0, this.caddyGid);
+    await fs.chmod(file, 0o660);
   }
 
   socketPath(host: string) {
@@ -43,7 +62,7 @@ export class GatewayFiles {
   async writeGrant(host: string, token: string, meta: GrantMeta) {
     if (!TOKEN.test(token)) throw new Error("malformed app credential");
     const dir = path.join(this.grants, label(host));
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    await this.mkdir(dir);
     // Written aside and renamed: Caddy never sees a half-written credential file.
     const tmp = path.join(dir, `.${token}.tmp`);
     await fs.writeFile(tmp, JSON.stringify(meta), { mode: 0o600 });

@@ -14,11 +14,15 @@ const CONNECT_TIMEOUT_MS = 5_000;
 export class IngressForwarder {
   private readonly servers = new Map<string, net.Server>();
   private readonly sockets = new Set<net.Socket>();
+  /** The open connections of each host (Caddy keeps idle ones for minutes), ended when the host goes. */
+  private readonly byHost = new Map<string, Set<net.Socket>>();
 
   constructor(
     private readonly socketPath: (host: string) => string,
     private readonly resolve: (host: string, refresh: boolean) => Promise<Upstream | null>,
     private readonly log: Logger,
+    /** Gives Caddy access to a new socket (and nobody else); owner-only when absent. */
+    private readonly share: (file: string) => Promise<void> = async (file) => fs.chmodSync(file, 0o600),
   ) {}
 
   has(host: string) {
@@ -33,13 +37,17 @@ export class IngressForwarder {
     server.on("error", (err) => this.log.error({ host, err }, "app socket failed"));
     this.servers.set(host, server);
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(file, () => resolve()));
-    fs.chmodSync(file, 0o600);
+    await this.share(file);
   }
 
   async close(host: string) {
     const server = this.servers.get(host);
     this.servers.delete(host);
     fs.rmSync(this.socketPath(host), { force: true });
+    // server.close() waits for every connection to end: Caddy's idle keep-alive ones would hold an
+    // app's removal (and every gateway change queued behind it) for as long as Caddy keeps them.
+    for (const s of this.byHost.get(host) ?? []) s.destroy();
+    this.byHost.delete(host);
     if (server) await new Promise<void>((r) => server.close(() => r()));
   }
 
@@ -49,7 +57,7 @@ export class IngressForwarder {
   }
 
   private async pipe(host: string, client: net.Socket) {
-    this.track(client);
+    this.track(client, host);
     client.on("error", () => undefined);
     const upstream = await this.connect(host, false).catch(() => null) ?? (await this.connect(host, true).catch(() => null));
     if (!upstream || client.destroyed) {
@@ -57,7 +65,7 @@ export class IngressForwarder {
       client.destroy();
       return;
     }
-    this.track(upstream);
+    this.track(upstream, host);
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
@@ -78,8 +86,13 @@ export class IngressForwarder {
     });
   }
 
-  private track(s: net.Socket) {
+  private track(s: net.Socket, host: string) {
     this.sockets.add(s);
-    s.once("close", () => this.sockets.delete(s));
+    const mine = this.byHost.get(host) ?? new Set<net.Socket>();
+    this.byHost.set(host, mine.add(s));
+    s.once("close", () => {
+      this.sockets.delete(s);
+      mine.delete(s);
+    });
   }
 }

@@ -50,6 +50,26 @@ describe("IngressForwarder", () => {
     expect(await talk(path.join(dir, "hello.sock"), "ping")).toBe("ping");
   });
 
+  it("closing a host ends its open connections (an idle keep-alive never holds a removal), and only its", async () => {
+    const up = await echoServer();
+    const { dir, fwd } = setup(async () => up);
+    await fwd.open("gone");
+    await fwd.open("stays");
+    const idle = (host: string) =>
+      new Promise<net.Socket>((resolve) => {
+        const s = net.connect(path.join(dir, `${host}.sock`), () => s.write("x"));
+        s.once("data", () => resolve(s));
+      });
+    const [gone, stays] = await Promise.all([idle("gone"), idle("stays")]);
+    const ended = new Promise((r) => gone.once("close", r));
+    const started = Date.now();
+    await fwd.close("gone");
+    await ended;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(stays.destroyed).toBe(false);
+    stays.destroy();
+  });
+
   it("closes the connection at once when the app has no upstream (Caddy then shows its page)", async () => {
     const { dir, fwd } = setup(async () => null);
     await fwd.open("hello");

@@ -11,9 +11,14 @@ export class ProxyService {
 
   constructor(
     private readonly server: ProxyServer,
-    private readonly input: ProxyInput,
+    private input: ProxyInput,
     private readonly log: Logger,
   ) {}
+
+  /** Where Caddy asks whether a name may get a certificate (PCC's ask endpoint, known once it listens). */
+  setAskUrl(askUrl: string) {
+    if (this.input.tls.mode === "acme") this.input = { ...this.input, tls: { ...this.input.tls, askUrl } };
+  }
 
   config() {
     return buildCaddyConfig(this.input);

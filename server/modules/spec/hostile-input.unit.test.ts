@@ -73,11 +73,28 @@ describe("hostile inputs", () => {
     expect(parseAppYaml("a: [1, 2\n").errors.length).toBeGreaterThan(0);
   });
 
+  it("reads an empty file (or comments only) as empty, not as a crash", () => {
+    for (const text of ["", "# nothing yet\n", "\n\n"]) {
+      const r = parseAppYaml(text);
+      expect(r.errors).toEqual([]);
+      expect(parseAppSpec(r.value).errors).toEqual([{ path: "", message: "app.yaml must be a mapping of fields (key: value), but it is empty" }]);
+    }
+  });
+
   it("reads YAML 1.2: no custom tags, yes/no stay text, versions stay text", () => {
     const r = parseAppYaml("a: !!js/function 'f'\nb: yes\nversion: 1.4.2\n");
     expect(r.errors).toEqual([]);
     expect(r.warnings[0].message).toMatch(/Unresolved tag/);
     expect(r.value).toEqual({ a: "f", b: "yes", version: "1.4.2" });
+  });
+
+  it("refuses deep nesting before parsing it, so a stack overflow never reaches the parser", () => {
+    for (const text of [`${"[".repeat(65)}${"]".repeat(65)}`, `${"- ".repeat(65)}x\n`, `a: ${"{b: ".repeat(40)}${"[".repeat(30)}1${"]".repeat(30)}${"}".repeat(40)}\n`]) {
+      expect(parseAppYaml(text).errors).toEqual([{ path: "", message: "YAML: app.yaml cannot be read: it is nested more than 64 levels deep" }]);
+    }
+    // Brackets that are text (quoted, in a comment, in a block scalar) are not nesting.
+    const text = `description: |\n  ${"[".repeat(100)}\n  "\ntagline: "${"{".repeat(100)}" # ${"[".repeat(100)}\nlist: [${"[".repeat(60)}${"]".repeat(60)}]\n`;
+    expect(parseAppYaml(text).errors).toEqual([]);
   });
 
   it("survives pathological nesting in YAML", () => {

@@ -1,5 +1,6 @@
 import fs from "node:fs/promises";
 import path from "node:path";
+import { checkContainerfile } from "./containerfile-policy";
 import { formatPath, type Issue } from "./issues";
 import { formatLintReport, type LintResult } from "./lint-report";
 import { APP_ID } from "./spec-fields";
@@ -78,7 +79,11 @@ export async function lintAppDir(dir: string): Promise<LintResult> {
       const ctx = await check(context, ["services", name, "build", "context"], "folder");
       const containerfile = svc.build.containerfile ?? "Containerfile";
       if (ctx && plainRelative(containerfile)) {
-        await check(path.join(context as string, containerfile), ["services", name, "build", "containerfile"], "file");
+        const at = ["services", name, "build", "containerfile"];
+        const file = await check(path.join(context as string, containerfile), at, "file");
+        if (file) {
+          for (const e of checkContainerfile(await fs.readFile(file, "utf8")).errors) errors.push({ path: formatPath(at), message: `line ${e.line}: ${e.message}` });
+        }
       }
       if (ctx) await checkTree(root, ctx, formatPath(["services", name, "build", "context"]), errors);
     }

@@ -177,6 +177,7 @@ describe("cross-field checks: settings", () => {
     [{ type: "number", min: 5, max: 1 }, "settings[0].max: is below min (5)"],
     [{ type: "text", pattern: "([a-z" }, "settings[0].pattern: is not a valid regular expression"],
     [{ type: "password", pattern: "[a-z]+", default: "ABC" }, "settings[0].default: does not match the setting's own pattern"],
+    [{ type: "text", pattern: "(a+)+b", default: "a".repeat(40) }, "settings[0].pattern: takes too long to match its default"],
     [{ type: "number", pattern: "x" }, "settings[0].pattern: is not a field of pcc.app/v1"],
     [{ type: "color" }, 'settings[0].type: must be one of: "text", "password", "number", "select", "boolean"'],
   ])("%j → %s", (setting, expected) => {

@@ -1,3 +1,4 @@
+import vm from "node:vm";
 import { z } from "zod";
 import { key } from "./spec-fields";
 
@@ -19,6 +20,27 @@ export function compilePattern(source: string): RegExp | null {
   }
 }
 
+/** Far more than any sane pattern needs for a 4 KB value. */
+const MATCH_BUDGET_MS = 100;
+const matcher = new vm.Script("re.test(value)");
+const matchContext = vm.createContext({ re: null, value: "" });
+
+/**
+ * Whether `value` matches `re`, or null if that takes longer than a moment. A hostile pattern can
+ * backtrack for hours on a short value ("(a+)+b" on forty a's), and a regex blocks PCC's whole event
+ * loop: this one runs under a deadline V8 enforces.
+ */
+export function matchPattern(re: RegExp, value: string): boolean | null {
+  Object.assign(matchContext, { re, value });
+  try {
+    return matcher.runInContext(matchContext, { timeout: MATCH_BUDGET_MS }) === true;
+  } catch {
+    return null;
+  } finally {
+    Object.assign(matchContext, { re: null, value: "" });
+  }
+}
+
 const withPattern = {
   pattern: z
     .string()
@@ -31,8 +53,10 @@ const withPattern = {
 
 const checkPattern = (s: { default?: string; pattern?: string }, ctx: z.RefinementCtx) => {
   const re = s.pattern === undefined ? null : compilePattern(s.pattern);
-  if (re && s.default !== undefined && !re.test(s.default)) {
-    ctx.addIssue({ code: "custom", path: ["default"], message: "does not match the setting's own pattern" });
+  const match = re && s.default !== undefined ? matchPattern(re, s.default) : true;
+  if (match === false) ctx.addIssue({ code: "custom", path: ["default"], message: "does not match the setting's own pattern" });
+  if (match === null) {
+    ctx.addIssue({ code: "custom", path: ["pattern"], message: "takes too long to match its default (nested repetition such as (a+)+ backtracks without end); simplify it" });
   }
 };
 

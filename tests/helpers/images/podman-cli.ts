@@ -116,16 +116,27 @@ network_config_dir = "${root}/networks"
   }
 
   /**
-   * Stops and removes a container. Podman 4.3 sometimes fails a forced removal with "shm: device or
-   * resource busy" while its cleanup process still holds the container: stop first, then retry.
+   * Stops and removes a container. Podman 4.3 fails a forced removal with "shm: device or resource busy"
+   * while conmon's exit command (`podman container cleanup`) still holds the container: stop, wait for
+   * that process to finish, then remove.
    */
   async removeContainer(name: string) {
+    const id = (await this.run(["inspect", "--format", "{{.Id}}", name], { allowFail: true, timeoutMs: 30_000 })).stdout.trim();
     await this.run(["stop", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
-    for (let attempt = 0; ; attempt++) {
-      const r = await this.run(["rm", "--force", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
-      if (r.code === 0 || /no such container/i.test(r.stderr)) return;
-      if (attempt >= 4) throw new Error(`podman rm ${name}: ${r.stderr.slice(-1000)}`);
-      await new Promise((res) => setTimeout(res, 500 * (attempt + 1)));
+    if (id) await this.settled(id);
+    const r = await this.run(["rm", "--force", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
+    if (r.code !== 0 && !/no such container/i.test(r.stderr)) throw new Error(`podman rm ${name}: ${r.stderr.slice(-1000)}`);
+  }
+
+  /**
+   * Waits until no Podman process works on this storage any more: conmon runs `podman container cleanup`
+   * after each container exits, asynchronously, and that process mounts the storage again.
+   */
+  async settled(containerId?: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (busyPids(this.root, process.pid, containerId).length) {
+      if (Date.now() > deadline) throw new Error(`Podman processes still use ${this.root}: ${busyPids(this.root, process.pid, containerId).join(", ")}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 
@@ -139,6 +150,7 @@ network_config_dir = "${root}/networks"
   /** For temp storages: reset, unmount leftovers (overlay, shm) and delete the directories. */
   async cleanup() {
     await this.reset();
+    await this.settled();
     for (const dir of [this.root, this.runRoot]) unmountUnder(dir);
     const top = path.dirname(this.root);
     for (const dir of [this.root, this.runRoot]) fs.rmSync(dir, { recursive: true, force: true });
@@ -166,4 +178,21 @@ function writeIfChanged(file: string, content: string) {
   }
   fs.writeFileSync(`${file}.tmp${process.pid}`, content, { mode: 0o600 });
   fs.renameSync(`${file}.tmp${process.pid}`, file);
+}
+
+/** Podman and conmon processes (not this one) whose command line names this storage (and the container). */
+function busyPids(root: string, self: number, containerId?: string): number[] {
+  const pids: number[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === self) continue;
+    let cmd = "";
+    try {
+      cmd = fs.readFileSync(`/proc/${name}/cmdline`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    const argv = cmd.split("\0");
+    if (/(^|\/)(podman|conmon)$/.test(argv[0] ?? "") && argv.some((a) => a === root || a.startsWith(`${root}/`)) && (!containerId || argv.includes(containerId))) pids.push(Number(name));
+  }
+  return pids;
 }

@@ -1,0 +1,142 @@
+import type { ContainerEngine, ContainerInfo } from "../../adapters/podman/container-engine";
+import { DomainError } from "../../errors";
+import { sleep } from "../../lib/http-probe";
+import type { Logger } from "../../logger";
+import type { AppSpec, Healthcheck } from "../spec";
+import type { AppResources } from "./app-resources";
+import { httpOk, runHealthcheck, type HttpProbe } from "./health-probe";
+import type { RuntimePlan } from "./runtime-plan";
+
+export type Progress = (step: string) => void;
+
+const RUNNING_GRACE_MS = 1_000;
+const DEFAULT_READY_MS = 120_000;
+
+/** How long to wait for a service to become healthy before calling the start failed. */
+export const readyTimeout = (h?: Healthcheck) => (h ? Math.max(30_000, h.startPeriod + h.retries * (h.interval + h.timeout)) : DEFAULT_READY_MS);
+
+/**
+ * The Podman side of an app's life, the app as a whole: its network, volumes, secrets and one container
+ * per service. Every step is idempotent, so an interrupted one can simply run again.
+ */
+export class AppRuntime {
+  constructor(
+    private readonly engine: ContainerEngine,
+    private readonly log: Logger,
+    /** Unit tests replace the network probes (their containers have no address to reach). */
+    private readonly probeHttp: HttpProbe = httpOk,
+    /** The host name an ingress is served at ("photos.example.com"), sent with HTTP checks. */
+    private readonly hostOf: (subdomain: string) => string | undefined = () => undefined,
+  ) {}
+
+  /** Everything but starting: network, volumes (checking whose they are), secret files, containers. */
+  async provision(appId: string, plan: RuntimePlan, progress: Progress) {
+    progress("Preparing network");
+    await this.engine.ensureNetwork(plan.network);
+    progress("Preparing storage");
+    for (const v of plan.volumes) {
+      const owner = await this.engine.volumeLabels(v.name);
+      if (owner && owner["pcc.app"] !== appId) {
+        throw new DomainError("CONFLICT", `The storage volume ${v.name} belongs to ${owner["pcc.app"] ? `the app "${owner["pcc.app"]}"` : "something other than PCC"}; PCC will not hand it to ${appId}.`);
+      }
+      if (!owner) await this.engine.ensureVolume(v.name, v.labels);
+    }
+    const existing = new Set(await this.engine.listSecrets({}));
+    for (const [name, value] of Object.entries(plan.secretFiles)) if (!existing.has(name)) await this.engine.putSecret(name, value, {});
+    for (const s of plan.services) {
+      if (await this.engine.inspectContainer(s.container.name)) continue;
+      progress(`Creating ${s.service}`);
+      await this.engine.createContainer(s.container);
+    }
+  }
+
+  /** Starts the services in dependency order, waiting where a dependent asks for a healthy service; resolves once all are up. */
+  async start(spec: AppSpec, plan: RuntimePlan, progress: Progress) {
+    const needHealthy = new Set(plan.services.flatMap((s) => Object.entries(s.dependsOn).filter(([, c]) => c === "healthy").map(([d]) => d)));
+    const started: string[] = [];
+    for (const s of plan.services) {
+      progress(`Starting ${s.service}`);
+      await this.engine.startContainer(s.container.name);
+      started.push(s.service);
+      if (needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress);
+    }
+    for (const s of plan.services) if (!needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress);
+  }
+
+  /** Resolves when the service passes its health check (or, without one, keeps running and answers on its ingress port). */
+  async waitReady(spec: AppSpec, service: string, container: string, progress: Progress) {
+    const check = spec.services[service]?.healthcheck;
+    const ingress = spec.ingress.find((g) => g.service === service);
+    progress(`Waiting for ${service}`);
+    const deadline = Date.now() + readyTimeout(check);
+    const since = Date.now();
+    while (Date.now() < deadline) {
+      const info = await this.engine.inspectContainer(container);
+      if (!info) throw new DomainError("EXTERNAL_FAILURE", `The container of ${spec.name} (${service}) disappeared while starting.`);
+      if (info.state === "exited" || info.state === "stopped") {
+        throw new DomainError("EXTERNAL_FAILURE", `${spec.name} (${service}) stopped right after starting (exit code ${info.exitCode ?? "unknown"}).`);
+      }
+      if (info.state === "running" && (await this.isReady(info, check, ingress?.port, since, ingress && this.hostOf(ingress.subdomain)))) return;
+      await sleep(check ? Math.min(check.interval, 250) : 100);
+    }
+    throw new DomainError("TIMEOUT", `${spec.name} (${service}) did not become ready within ${Math.round(readyTimeout(check) / 1000)} s of starting.`);
+  }
+
+  private async isReady(info: ContainerInfo, check: Healthcheck | undefined, ingressPort: number | undefined, since: number, host?: string) {
+    if (check) return runHealthcheck(this.engine, info.name, info.ip, check, this.probeHttp, host);
+    // Without a declared check, any HTTP answer on the ingress port will do: "/" may be a 401 or a redirect.
+    if (ingressPort && info.ip) return this.probeHttp(`http://${info.ip}:${ingressPort}/`, 2_000, 500, host);
+    return Date.now() - since >= RUNNING_GRACE_MS;
+  }
+
+  /** Stops the services, dependents first. */
+  async stop(plan: RuntimePlan) {
+    for (const s of [...plan.services].reverse()) await this.engine.stopContainer(s.container.name, 10);
+  }
+
+  /** Removes one container of the app (to recreate it with a new configuration); only if it is labelled as the app's. */
+  async removeContainer(appId: string, name: string) {
+    const info = await this.engine.inspectContainer(name);
+    if (info && info.labels["pcc.app"] === appId) await this.engine.removeContainer(name);
+  }
+
+  async removeNetwork(name: string) {
+    await this.engine.removeNetwork(name);
+  }
+
+  /** Stops every container of an app at once (shutdown of PCC), whatever its plan. */
+  async stopAll(resources: AppResources) {
+    await Promise.all(Object.values(resources.containers).map((c) => this.engine.stopContainer(c, 10)));
+  }
+
+  /** Removes the app's containers, secrets and network; its volumes too unless keepData. Only what is labelled as this app's. */
+  async teardown(appId: string, resources: AppResources, keepData: boolean) {
+    for (const c of new Set(Object.values(resources.containers))) {
+      const info = await this.engine.inspectContainer(c);
+      if (info && info.labels["pcc.app"] === appId) await this.engine.removeContainer(c);
+    }
+    for (const s of Object.values(resources.secrets)) await this.engine.removeSecret(s);
+    await this.engine.removeNetwork(resources.network);
+    if (keepData) return;
+    for (const v of Object.values(resources.volumes)) {
+      // Never someone else's data, even if a name matches (a failed install stops at such a volume).
+      if ((await this.engine.volumeLabels(v))?.["pcc.app"] === appId) await this.engine.removeVolume(v);
+    }
+  }
+
+  /** Each service's container as Podman sees it now. */
+  async inspect(resources: AppResources): Promise<Record<string, ContainerInfo | null>> {
+    const entries = await Promise.all(
+      Object.entries(resources.containers).map(async ([service, c]) => [service, await this.engine.inspectContainer(c).catch(() => null)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  /** Where the gateway forwards an ingress: the service's address on the app's bridge, or null if not running. */
+  async upstream(spec: AppSpec, resources: AppResources, ingressName: string) {
+    const ingress = spec.ingress.find((g) => g.name === ingressName);
+    if (!ingress) return null;
+    const info = await this.engine.inspectContainer(resources.containers[ingress.service]!);
+    return info?.state === "running" && info.ip ? { host: info.ip, port: ingress.port } : null;
+  }
+}
