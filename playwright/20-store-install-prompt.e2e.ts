@@ -37,6 +37,7 @@ function writePortal(dir: string, images: TestImages) {
     category: "networking",
     website: "https://portal.example",
     screenshots: ["screenshots/1.png"],
+    releaseNotes: "Ports can be chosen at install.",
     services: {
       web: {
         image: images.web.pinned,
@@ -117,7 +118,8 @@ test("the store: categories, search and an app's page with what it asks for", as
     const shot = pageEl.getByTestId("store-screenshot-0");
     await expect(shot).toBeVisible();
     expect(await shot.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
-    await expect(pageEl.getByTestId("store-screenshot-1")).toBeHidden();
+    await expect(pageEl.getByTestId("store-screenshot-1")).toHaveCount(0);
+    await expect(pageEl.getByTestId("store-release-notes")).toHaveText("What's new in 1.0.0Ports can be chosen at install.");
     await expect(pageEl).toContainText("1.0.0");
     await expect(pageEl).toContainText("PCC tests");
     await expect(pageEl.getByTestId("store-website")).toHaveAttribute("href", "https://portal.example");

@@ -108,12 +108,12 @@ export async function runAppCommand(argv: string[], socketPath: string): Promise
 }
 
 type UpdatesView = {
-  available: { appId: string; from: string; to: string; kind: string }[];
+  available: { appId: string; from: string; to: string; kind: string; newPermissions?: string[] }[];
   history: { appId: string; fromVersion: string; toVersion: string; outcome: string; message: string | null; at: string }[];
 };
 
 function formatUpdates(u: UpdatesView) {
-  const lines = u.available.length ? u.available.map((a) => `${a.appId.padEnd(16)} ${a.from} -> ${a.to}${a.kind === "image" ? " (new image)" : ""}`) : ["No updates available."];
+  const lines = u.available.length ? u.available.map((a) => `${a.appId.padEnd(16)} ${a.from} -> ${a.to}${a.kind === "image" ? " (new image)" : ""}${a.newPermissions?.length ? `; asks for ${a.newPermissions.join(", ")}: not installed by itself` : ""}`) : ["No updates available."];
   if (u.history.length) lines.push("", "History:", ...u.history.slice(0, 20).map((h) => `${String(h.at).slice(0, 19)} ${h.appId.padEnd(16)} ${h.fromVersion} -> ${h.toVersion} ${h.outcome}${h.message ? `: ${h.message}` : ""}`));
   return lines.join("\n");
 }

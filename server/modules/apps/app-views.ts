@@ -19,6 +19,8 @@ export function catalogView(spec: AppSpec, state: Pick<CatalogApp, "installed" |
     developer: spec.developer.name,
     website: spec.website ?? null,
     iconUrl: iconUrl(spec),
+    screenshots: spec.screenshots.length,
+    releaseNotes: spec.releaseNotes ?? null,
     source: services.some((s) => s.build) ? "local-build" : "registry",
     images: services.map((s) => s.image).filter((i): i is string => !!i),
     permissions: { internet: spec.permissions.internet, lan: spec.permissions.lan, devices: [...spec.permissions.devices] },

@@ -28,6 +28,10 @@ export type CatalogApp = {
   developer: string;
   website: string | null;
   iconUrl: string | null;
+  /** How many screenshots PCC serves for it, at /_pcc/screenshots/<id>/<n>. */
+  screenshots: number;
+  /** What this version changes, as its author wrote it. */
+  releaseNotes: string | null;
   /** Local apps are built on this machine; the rest are pulled from their registry. */
   source: "local-build" | "registry";
   images: string[];

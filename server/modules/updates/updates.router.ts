@@ -5,6 +5,8 @@ import { appIdSchema } from "../apps/app-id";
 export const updatesRouter = router({
   /** Updates found by the last check, and each app's history of updates and rollbacks. */
   list: ownerProcedure.query(({ ctx }) => ctx.services.updates.list()),
+  /** Each installed app's update policy. */
+  policies: ownerProcedure.query(({ ctx }) => ctx.services.updates.policies()),
   history: ownerProcedure.input(z.object({ id: appIdSchema.optional() })).query(({ ctx, input }) => ctx.services.updates.history(input.id)),
   check: ownerProcedure.mutation(({ ctx }) => ctx.services.updates.check({ fresh: true })),
   /** Installs an update now; fails (having rolled back by itself) if the new version does not come up. */

@@ -7,6 +7,7 @@ import type { Logger } from "../../logger";
 import { isBroken, readRecord, type AppRecord } from "../apps/app-record";
 import type { Catalog } from "../catalog/catalog";
 import type { AppSpec } from "../spec";
+import { newPermissions } from "./new-permissions";
 import { compareSemver } from "./semver";
 import type { Updater } from "./updater";
 
@@ -18,7 +19,12 @@ export type AvailableUpdate = {
   /** "version": the catalog has a newer version; "image": a tag the app follows points at a new image. */
   kind: "version" | "image";
   releaseNotes: string | null;
+  /** Access the new version asks for that the installed one did not: such an update waits for the owner. */
+  newPermissions: string[];
 };
+
+/** How one installed app is kept up to date. */
+export type AppUpdatePolicy = { appId: string; name: string; version: string; policy: UpdatePolicy };
 
 const CHECK_EVERY_MS = 6 * 3600_000;
 
@@ -45,6 +51,11 @@ export class UpdatesService {
 
   list(): AvailableUpdate[] {
     return [...this.available.values()].map(({ target: _t, ...u }) => u);
+  }
+
+  async policies(): Promise<AppUpdatePolicy[]> {
+    const records = (await this.d.repo.list()).map(readRecord).filter((r): r is AppRecord => !isBroken(r) && r.row.phase === "installed");
+    return records.map((r) => ({ appId: r.row.id, name: r.spec.name, version: r.spec.version, policy: r.row.updatePolicy ?? "auto" }));
   }
 
   history(appId?: string): Promise<UpdateRecord[]> {
@@ -95,6 +106,10 @@ export class UpdatesService {
       const policy = records.find((r) => r.row.id === u.appId)?.row.updatePolicy ?? "auto";
       if (policy === "off") continue;
       this.d.events.emit("app.update-available", { appId: u.appId, from: u.from, to: u.to, kind: u.kind });
+      if (policy === "auto" && u.newPermissions.length) {
+        this.d.log.info({ app: u.appId, asks: u.newPermissions }, "update asks for new access: waiting for the owner");
+        continue;
+      }
       if (policy === "auto") await this.apply(u.appId).catch((err) => this.d.log.warn({ app: u.appId, err: toMessage(err) }, "automatic update did not go through"));
     }
     return this.list();
@@ -110,7 +125,7 @@ export class UpdatesService {
         const target = (await this.newerVersion(rec)) ?? (await this.movedImages(rec));
         if (!target) continue;
         const kind = target.version !== rec.spec.version ? "version" : "image";
-        found.set(rec.row.id, { appId: rec.row.id, name: rec.spec.name, from: rec.spec.version, to: target.version, kind, releaseNotes: target.releaseNotes ?? null, target });
+        found.set(rec.row.id, { appId: rec.row.id, name: rec.spec.name, from: rec.spec.version, to: target.version, kind, releaseNotes: target.releaseNotes ?? null, newPermissions: newPermissions(rec.spec, target), target });
       } catch (e) {
         this.d.log.warn({ app: rec.row.id, err: toMessage(e) }, "could not check for an update");
       }

@@ -3,6 +3,7 @@
 import dynamic from "next/dynamic";
 import { useEffect, useRef } from "react";
 import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
+import { useUpdateNotices } from "@/web/hooks/use-update-notices";
 import { useAppEvents } from "@/web/hooks/use-app-events";
 import { useIsPhone } from "@/web/hooks/use-is-phone";
 import { NotificationsProvider, useNotifications } from "@/web/hooks/use-notifications";
@@ -40,6 +41,7 @@ function DesktopRoot() {
   useApplyTheme();
   useShortcuts(!phone);
   useAppEvents(shell.appsLoaded ? shell.apps : undefined);
+  useUpdateNotices(shell.appsLoaded && shell.apps.length > 0);
   useFirstRunStore(phone);
   useCloseWindowsOfRemovedApps();
   useFocusFollowsIframe();

@@ -94,7 +94,7 @@ function AppPage({ app, installed, installedApp, onOpen }: { app: CatalogApp; in
         </p>
       )}
 
-      <Screenshots id={app.id} name={app.name} />
+      <Screenshots id={app.id} name={app.name} count={app.screenshots} />
 
       {app.description && (
         <section aria-labelledby="store-page-about">
@@ -102,6 +102,15 @@ function AppPage({ app, installed, installedApp, onOpen }: { app: CatalogApp; in
             About
           </h2>
           <p className="mt-1 text-sm whitespace-pre-line text-fg">{app.description}</p>
+        </section>
+      )}
+
+      {app.releaseNotes && (
+        <section aria-labelledby="store-page-new" data-testid="store-release-notes">
+          <h2 id="store-page-new" className="text-base font-semibold text-fg">
+            What&apos;s new in {app.version}
+          </h2>
+          <p className="mt-1 text-sm whitespace-pre-line text-fg">{app.releaseNotes}</p>
         </section>
       )}
 
@@ -200,28 +209,20 @@ function CredentialsSection({ appId }: { appId: string }) {
   );
 }
 
-/**
- * The spec's screenshots, served by PCC at /_pcc/screenshots/<id>/<n>. The catalog entry does not say how
- * many there are, so they are fetched one after the other until one is missing.
- */
-function Screenshots({ id, name }: { id: string; name: string }) {
-  const [count, setCount] = useState(0);
-  const [ended, setEnded] = useState(false);
-  const probe = !ended && count < MAX_SCREENSHOTS ? count : null;
-  if (ended && count === 0) return null;
+/** The spec's screenshots, served by PCC at /_pcc/screenshots/<id>/<n>. */
+function Screenshots({ id, name, count }: { id: string; name: string; count: number }) {
+  if (count === 0) return null;
   return (
-    <section aria-label="Screenshots" className={count === 0 ? "hidden" : ""}>
+    <section aria-label="Screenshots">
       {/* Focusable: a strip wider than the window scrolls, and keyboards must be able to scroll it too. */}
       <ul tabIndex={0} aria-label={`Screenshots of ${name}`} className="flex snap-x gap-3 overflow-x-auto rounded-xl pb-2 outline-none focus-visible:outline-2 focus-visible:outline-indigo-500">
-        {Array.from({ length: count + (probe === null ? 0 : 1) }, (_, n) => (
-          <li key={n} className={`shrink-0 snap-start ${n === probe ? "hidden" : ""}`}>
+        {Array.from({ length: Math.min(count, MAX_SCREENSHOTS) }, (_, n) => (
+          <li key={n} className="shrink-0 snap-start">
             {/* eslint-disable-next-line @next/next/no-img-element -- served by the PCC itself, sandboxed */}
             <img
               src={`/_pcc/screenshots/${id}/${n}`}
               alt={`${name}, screenshot ${n + 1}`}
               data-testid={`store-screenshot-${n}`}
-              onLoad={n === probe ? () => setCount(n + 1) : undefined}
-              onError={n === probe ? () => setEnded(true) : undefined}
               className="h-48 w-auto rounded-xl bg-surface-2 object-contain ring-1 ring-line sm:h-64"
             />
           </li>

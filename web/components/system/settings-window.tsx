@@ -9,6 +9,7 @@ import { GeneralSettings } from "./general-settings";
 
 // Loaded when first shown: few visits to Settings are about sources.
 const SourcesSettings = dynamic(() => import("./sources-settings").then((m) => m.SourcesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
+const UpdatesSettings = dynamic(() => import("./updates-settings").then((m) => m.UpdatesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
 
 /**
  * The PCC's own settings. More tabs join as the server grows (security and devices, from the
@@ -18,6 +19,7 @@ const TABS: TabDef[] = [
   { id: "general", label: "General" },
   { id: "appearance", label: "Appearance" },
   { id: "security", label: "Security" },
+  { id: "updates", label: "Updates" },
   { id: "sources", label: "Sources" },
 ];
 
@@ -29,7 +31,17 @@ export function SettingsWindow({ view, onView }: { view?: string; onView: (view:
         <Tabs tabs={TABS} value={tab} onChange={onView} idBase="settings" label="Settings sections" />
       </div>
       <TabPanel idBase="settings" id={tab} className="min-h-0 flex-1 overflow-y-auto p-4 sm:p-6">
-        {tab === "general" ? <GeneralSettings /> : tab === "security" ? <SecurityWindow /> : tab === "sources" ? <SourcesSettings /> : <AppearanceSettings />}
+        {tab === "general" ? (
+          <GeneralSettings />
+        ) : tab === "security" ? (
+          <SecurityWindow />
+        ) : tab === "updates" ? (
+          <UpdatesSettings />
+        ) : tab === "sources" ? (
+          <SourcesSettings />
+        ) : (
+          <AppearanceSettings />
+        )}
       </TabPanel>
     </div>
   );
