@@ -1,11 +1,13 @@
 import { expect, test, type Locator } from "@playwright/test";
 import { waitFor } from "../tests/helpers/pcc-instance";
 import { claimOwner, installWithCli, signInContext } from "./shell-helpers";
-import { container, openAppSettings, usePccWithTestApps } from "./store-helpers";
+import AxeBuilder from "@axe-core/playwright";
+import { container, openAppSettings, openSystemTab, usePccWithTestApps } from "./store-helpers";
 
 // An app's Logs and Stats tabs, over the offline test apps: chatty prints its generated secret on stdout
 // and stderr and a numbered tick every second (tests/helpers/test-apps.ts); kv has two services.
-const env = usePccWithTestApps();
+// The system overview samples every second here (30 s by default), so its lines fill in quickly.
+const env = usePccWithTestApps(undefined, { env: { PCC_USAGE_SAMPLE_SECONDS: "1" } });
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -112,4 +114,23 @@ test("stats: CPU, memory, network and disk per service, updated live", async ({ 
     const at = await settings.locator("p", { hasText: "Updated" }).textContent();
     await waitFor("a newer sample", async () => (await settings.locator("p", { hasText: "Updated" }).textContent()) !== at, 10_000);
   });
+});
+
+test("the system overview: the machine's CPU, memory and disk over time, and each app's share", async ({ page }) => {
+  await page.goto(env.pcc.shellUrl);
+  const win = await openSystemTab(page, "overview");
+  const overview = win.getByTestId("system-overview");
+  await expect(overview).toBeVisible({ timeout: 20_000 });
+  await expect(overview.getByTestId("overview-cpu")).toContainText(/\d+(\.\d)?%\s*of \d+ cores?/, { timeout: 15_000 });
+  await expect(overview.getByTestId("overview-memory")).toContainText(/ (MB|GB)\s*of \d/);
+  await expect(overview.getByTestId("overview-disk")).toContainText(/ (MB|GB|TB)\s*of \d/);
+  // A line per resource once there are two samples.
+  for (const name of ["CPU", "Memory", "Disk"]) await expect(overview.getByRole("img", { name: `${name} over the last hour` })).toBeVisible({ timeout: 15_000 });
+  await expect(overview.getByTestId("overview-app-kv")).toContainText(/Kv.*\d+(\.\d)? (KB|MB)/i);
+  await expect(overview.getByTestId("overview-app-chatty")).toBeVisible();
+  for (const theme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
+    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).include("[data-testid=window-system]").analyze();
+    expect(result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${theme}: ${v.id}`)).toEqual([]);
+  }
 });

@@ -4,7 +4,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
+import { freePort, PccInstance, type PccOptions } from "../tests/helpers/pcc-instance";
 import { testAppCatalog } from "../tests/helpers/test-apps";
 import type { TestImages } from "../tests/helpers/test-images";
 import { addVirtualAuthenticator, type VirtualAuthenticator } from "./virtual-authenticator";
@@ -17,7 +17,10 @@ type TestApps = Awaited<ReturnType<typeof testAppCatalog>>;
  * Like usePcc (pcc-fixture.ts), with the offline test apps (tests/helpers/test-apps.ts: kv, chatty...)
  * as the catalog, their images in a local registry, plus whatever `extra` writes into that catalog.
  */
-export function usePccWithTestApps(extra: (dir: string, images: TestImages) => void | Promise<void> = () => undefined): {
+export function usePccWithTestApps(
+  extra: (dir: string, images: TestImages) => void | Promise<void> = () => undefined,
+  options: Pick<PccOptions, "env"> = {},
+): {
   readonly pcc: PccInstance;
   readonly apps: TestApps;
 } {
@@ -29,7 +32,7 @@ export function usePccWithTestApps(extra: (dir: string, images: TestImages) => v
     if (!bindAddress) throw new Error("PCC_E2E_HOST_ADDRESS is not set: run this through the PCC Playwright config");
     apps = await testAppCatalog({ dns: await freePort(), echo: await freePort() });
     await extra(apps.dir, apps.images);
-    instance = await PccInstance.start({ web: true, bindAddress, catalogDir: apps.dir, insecureRegistries: [apps.registry.host] });
+    instance = await PccInstance.start({ web: true, bindAddress, catalogDir: apps.dir, insecureRegistries: [apps.registry.host], ...options });
   });
   test.afterAll(async () => {
     await instance?.stop();

@@ -74,6 +74,7 @@ export async function boot(config: Config, log: Logger) {
     log.info("stopping");
     services?.reconciler.stopLoop();
     services?.health.stop();
+    services?.system.usage.stop();
     services?.updates.stop();
     // Open keep-alive connections would hold close() forever: end them too.
     await Promise.all(
@@ -134,6 +135,7 @@ export async function boot(config: Config, log: Logger) {
     s.health.start();
     s.updates.start();
     s.firewall.startRefresh();
+    s.system.usage.start();
     keepDataDirPrivate(config.dataDir, services, log);
     return { services, stop, kill: () => children.forEach((c) => c.kill()) };
   } catch (e) {

@@ -37,6 +37,8 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, "only registries on this machine (127.0.0.1:PORT) may be insecure"))),
   // Test-only: a PEM file of one more CA trusted for HTTPS catalog sources (the tests' own HTTPS server).
   PCC_SOURCES_EXTRA_CA: z.string().min(1).optional(),
+  /** How often the system overview samples the machine's and the apps' use. */
+  PCC_USAGE_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -79,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     web: e.PCC_WEB === "on",
     showTestApps: e.PCC_SHOW_TEST_APPS === "on",
     insecureRegistries: e.PCC_INSECURE_REGISTRIES,
+    usageSampleMs: e.PCC_USAGE_SAMPLE_SECONDS * 1000,
     sourcesExtraCa: e.PCC_SOURCES_EXTRA_CA ? path.resolve(root, e.PCC_SOURCES_EXTRA_CA) : null,
     shellOrigin: `https://${e.PCC_DOMAIN}${portSuffix}`,
     appOrigin: (appId: string) => `https://${appId}.${e.PCC_DOMAIN}${portSuffix}`,

@@ -40,6 +40,8 @@ import { GatewayService } from "./modules/gateway/gateway.service";
 import { IngressForwarder } from "./modules/gateway/ingress-forwarder";
 import { ProxyService } from "./modules/proxy/proxy.service";
 import { SystemService } from "./modules/system/system.service";
+import { readHost } from "./modules/system/host-metrics";
+import { UsageHistory } from "./modules/system/usage-history";
 import pkg from "../package.json" with { type: "json" };
 
 export type Services = ReturnType<typeof createServices>;
@@ -183,8 +185,20 @@ export function createServices(
   const updates = new UpdatesService({ repo: appsRepo, updates: updatesRepo, catalog, registry: new RegistryClient(config.insecureRegistries), updater, events, log });
   const reconciler = new Reconciler(apps, installer, appsRepo, engine, runtime, health, gatewaySync, syncFirewall, log, () => updater.recover());
   // Logs and stats of apps, on Podman connections of their own (a followed log holds one open).
-  const observe = new AppObserve({ repo: appsRepo, box, observer: adapters.observer ?? new LibpodObserver(config.paths.podmanSocket), engine, log });
-  const system = new SystemService(engine, proxyServer, apps, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
+  const observer = adapters.observer ?? new LibpodObserver(config.paths.podmanSocket);
+  const observe = new AppObserve({ repo: appsRepo, box, observer, engine, log });
+  const usage = new UsageHistory({
+    readHost: () => readHost(config.dataDir),
+    observer,
+    apps: async () =>
+      (await appsRepo.list())
+        .map(readRecord)
+        .filter((r): r is AppRecord => !isBroken(r) && r.row.phase === "installed")
+        .map((r) => ({ appId: r.row.id, name: r.spec.name, containers: Object.values(r.resources.containers) })),
+    log,
+    intervalMs: config.usageSampleMs,
+  });
+  const system = new SystemService(engine, proxyServer, apps, usage, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */
   const init = async () => {

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,7 +67,8 @@ describe("logs and stats of apps: tail, follow, since, masked secrets, CLI and t
 
   beforeAll(async () => {
     apps = await testAppCatalog({ dns: await freePort(), echo: await freePort() });
-    pcc = await PccInstance.start({ catalogDir: apps.dir, insecureRegistries: [apps.registry.host] });
+    // The system overview samples every second here (30 s by default).
+    pcc = await PccInstance.start({ catalogDir: apps.dir, insecureRegistries: [apps.registry.host], env: { PCC_USAGE_SAMPLE_SECONDS: "1" } });
     session = await pcc.claim();
     expect(pcc.cli("app", "install", "chatty").code).toBe(0);
     expect(pcc.cli("app", "install", "kv").code).toBe(0);
@@ -191,6 +193,48 @@ describe("logs and stats of apps: tail, follow, since, masked secrets, CLI and t
     expect(kv.stdout).toMatch(/^store\s+running\s+\d+\.\d\d%/m);
     expect(kv.stdout).toMatch(/^total\s+2\/2 up/m);
     expect(kv.stdout).toMatch(/^disk: [\d.]+ (B|KiB|MiB) in volumes \(data /m);
+  });
+
+  it("the system overview shows the machine's and each app's use over time, to the owner only", async () => {
+    type Overview = {
+      cores: number;
+      memoryTotalBytes: number;
+      diskTotalBytes: number;
+      points: { at: string; cpuPercent: number | null; memoryBytes: number; diskUsedBytes: number; apps: Record<string, { cpuPercent: number | null; memoryBytes: number }> }[];
+      apps: { appId: string; name: string; cpuPercent: number | null; memoryBytes: number }[];
+    };
+    const overview = async () => (await pcc.trpc("system.overview", null, session, "query")).json.result?.data as Overview;
+    const o = await waitFor("three samples with both apps measured", async () => {
+      const v = await overview();
+      return v.points.length >= 3 && v.apps.length === 2 && v.apps.every((a) => a.cpuPercent !== null && a.memoryBytes > 0) ? v : null;
+    }, 30_000);
+    // The machine's own figures, as /proc and statfs give them.
+    expect(o.memoryTotalBytes).toBe(Number(/^MemTotal:\s+(\d+) kB/m.exec(fs.readFileSync("/proc/meminfo", "utf8"))![1]) * 1024);
+    const st = fs.statfsSync(pcc.dataDir);
+    expect(o.diskTotalBytes).toBe(st.blocks * st.bsize);
+    expect(o.cores).toBe(fs.readFileSync("/proc/stat", "utf8").split("\n").filter((l) => /^cpu\d+ /.test(l)).length);
+    const last = o.points.at(-1)!;
+    expect(last.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(last.cpuPercent).toBeLessThanOrEqual(100);
+    expect(last.memoryBytes).toBeGreaterThan(0);
+    expect(last.memoryBytes).toBeLessThan(o.memoryTotalBytes);
+    expect(last.diskUsedBytes).toBeGreaterThan(0);
+    // Over time: one sample a second, oldest first.
+    const gaps = o.points.slice(1).map((p, i) => Date.parse(p.at) - Date.parse(o.points[i]!.at));
+    expect(gaps.every((g) => g >= 900 && g < 10_000)).toBe(true);
+    // Per app: both services of kv counted, as its own stats see them.
+    expect(o.apps.map((a) => a.appId).sort()).toEqual(["chatty", "kv"]);
+    const kv = o.apps.find((a) => a.appId === "kv")!;
+    const kvStats = JSON.parse(pcc.cli("app", "stats", "kv", "--json").stdout) as { services: { memoryBytes: number }[] };
+    expect(kvStats.services).toHaveLength(2);
+    // Samples a moment apart: the same order of size, not the same bytes.
+    const both = kvStats.services.reduce((a, s) => a + s.memoryBytes, 0);
+    expect(kv.memoryBytes).toBeGreaterThan(both / 2);
+    expect(kv.memoryBytes).toBeLessThan(both * 2);
+    expect(kv.cpuPercent).toBeLessThanOrEqual(100);
+    expect(last.apps.kv?.memoryBytes).toBeGreaterThan(0);
+
+    expect((await pcc.trpc("system.overview", null, undefined, "query")).json.error?.data.code).toBe("UNAUTHORIZED");
   });
 
   it("streams logs and stats to the owner over tRPC (SSE), masked, and refuses without a session", async () => {

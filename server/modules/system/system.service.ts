@@ -1,6 +1,7 @@
 import type { ProxyServer } from "../../adapters/caddy/caddy-admin";
 import type { ContainerEngine } from "../../adapters/podman/container-engine";
 import type { AppsService } from "../apps/apps.service";
+import type { UsageHistory, UsageOverview } from "./usage-history";
 
 export type SystemStatus = {
   version: string;
@@ -19,8 +20,14 @@ export class SystemService {
     private readonly engine: ContainerEngine,
     private readonly proxy: ProxyServer,
     private readonly apps: AppsService,
+    readonly usage: UsageHistory,
     private readonly info: { version: string; domain: string; shellUrl: string },
   ) {}
+
+  /** The machine's and each app's CPU, memory and disk, now and over the last day. */
+  overview(): UsageOverview {
+    return this.usage.overview();
+  }
 
   async status(): Promise<SystemStatus> {
     const [podmanVersion, caddyOk, apps] = await Promise.all([

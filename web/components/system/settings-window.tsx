@@ -9,6 +9,7 @@ import { GeneralSettings } from "./general-settings";
 
 // Loaded when first shown: few visits to Settings are about sources.
 const SourcesSettings = dynamic(() => import("./sources-settings").then((m) => m.SourcesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
+const SystemOverview = dynamic(() => import("./system-overview").then((m) => m.SystemOverview), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
 const UpdatesSettings = dynamic(() => import("./updates-settings").then((m) => m.UpdatesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
 
 /**
@@ -17,6 +18,7 @@ const UpdatesSettings = dynamic(() => import("./updates-settings").then((m) => m
  */
 const TABS: TabDef[] = [
   { id: "general", label: "General" },
+  { id: "overview", label: "Overview" },
   { id: "appearance", label: "Appearance" },
   { id: "security", label: "Security" },
   { id: "updates", label: "Updates" },
@@ -33,6 +35,8 @@ export function SettingsWindow({ view, onView }: { view?: string; onView: (view:
       <TabPanel idBase="settings" id={tab} className="min-h-0 flex-1 overflow-y-auto p-4 sm:p-6">
         {tab === "general" ? (
           <GeneralSettings />
+        ) : tab === "overview" ? (
+          <SystemOverview />
         ) : tab === "security" ? (
           <SecurityWindow />
         ) : tab === "updates" ? (
