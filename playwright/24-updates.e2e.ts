@@ -4,7 +4,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import { usePcc } from "./pcc-fixture";
 import { claimOwner, helloCatalog, installWithCli, signInContext } from "./shell-helpers";
-import { openSystemTab } from "./store-helpers";
+import { openAppSettings, openSystemTab } from "./store-helpers";
 
 // Settings → Updates: a new version that asks for new access waits for the owner (even under the
 // automatic policy), says what it asks for, installs on a tap and lands in the history; each app's
@@ -60,4 +60,10 @@ test("an update that asks for new access waits for the owner, installs on a tap,
   await page.reload();
   const again = await openSystemTab(page, "updates");
   await expect(again.getByTestId("update-policy-notes")).toHaveValue("off");
+
+  // The app's own settings show its history and the same policy.
+  const settings = await openAppSettings(page, "notes");
+  await settings.getByTestId("tab-about").click();
+  await expect(settings.getByTestId("app-update-history-notes")).toContainText("Updated notes 1.0.0 → 2.0.0");
+  await expect(settings.getByTestId("update-policy-notes")).toHaveValue("off");
 });

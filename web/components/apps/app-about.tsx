@@ -5,6 +5,7 @@ import { useCatalog } from "@/web/hooks/use-app-actions";
 import { displayOrigin } from "@/web/lib/app-bridge";
 import { DetailList, DetailRow } from "@/web/components/ui/detail-row";
 import { Spinner } from "@/web/components/ui/spinner";
+import { AppUpdates } from "./app-updates";
 
 /** What the catalog says about the app: description, category and where its image comes from. */
 export function AppAbout({ app }: { app: InstalledApp }) {
@@ -37,6 +38,7 @@ export function AppAbout({ app }: { app: InstalledApp }) {
         ))}
         <DetailRow label="App id">{app.id}</DetailRow>
       </DetailList>
+      <AppUpdates appId={app.id} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId } from "react";
 import type { AppUpdatePolicy, AvailableUpdate } from "@/server/modules/updates/updates.service";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPC } from "@/web/lib/trpc";
@@ -10,7 +11,7 @@ import { INPUT_CLASS } from "@/web/components/ui/field";
 import { Spinner } from "@/web/components/ui/spinner";
 
 type Policy = AppUpdatePolicy["policy"];
-type HistoryEntry = { appId: string; fromVersion: string; toVersion: string; outcome: "updated" | "rolled-back" | "failed"; message: string | null; at: string | Date };
+export type HistoryEntry = { appId: string; fromVersion: string; toVersion: string; outcome: "updated" | "rolled-back" | "failed"; message: string | null; at: string | Date };
 
 const POLICY_LABEL: Record<Policy, string> = { auto: "Automatic", notify: "Tell me", off: "Off" };
 const OUTCOME: Record<HistoryEntry["outcome"], { label: string; tone: string }> = {
@@ -106,10 +107,37 @@ function UpdateCard({ update: u, onDone }: { update: AvailableUpdate; onDone: ()
   );
 }
 
-function PolicyList({ policies, loading }: { policies: AppUpdatePolicy[]; loading: boolean }) {
+/** How one app is kept up to date; changes apply at once. */
+export function PolicySelect({ appId, policy }: { appId: string; policy: Policy }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const set = useMutation(trpc.updates.setPolicy.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.updates.policies.queryKey() }) }));
+  return (
+    <>
+      <select
+        id={`update-policy-${appId}`}
+        data-testid={`update-policy-${appId}`}
+        className={`${INPUT_CLASS} w-auto`}
+        value={policy}
+        disabled={set.isPending}
+        onChange={(e) => set.mutate({ id: appId, policy: e.target.value as Policy })}
+      >
+        {(Object.keys(POLICY_LABEL) as Policy[]).map((k) => (
+          <option key={k} value={k}>
+            {POLICY_LABEL[k]}
+          </option>
+        ))}
+      </select>
+      {set.error && (
+        <p role="alert" className="basis-full text-[13px] text-danger">
+          {errorMessage(set.error)}
+        </p>
+      )}
+    </>
+  );
+}
+
+function PolicyList({ policies, loading }: { policies: AppUpdatePolicy[]; loading: boolean }) {
   if (loading) return <Spinner className="size-5 text-fg-subtle" />;
   if (policies.length === 0) return null;
   return (
@@ -124,40 +152,24 @@ function PolicyList({ policies, loading }: { policies: AppUpdatePolicy[]; loadin
             <label htmlFor={`update-policy-${p.appId}`} className="text-sm text-fg">
               {p.name} <span className="text-fg-subtle">{p.version}</span>
             </label>
-            <select
-              id={`update-policy-${p.appId}`}
-              data-testid={`update-policy-${p.appId}`}
-              className={`${INPUT_CLASS} w-auto`}
-              value={p.policy}
-              disabled={set.isPending}
-              onChange={(e) => set.mutate({ id: p.appId, policy: e.target.value as Policy })}
-            >
-              {(Object.keys(POLICY_LABEL) as Policy[]).map((k) => (
-                <option key={k} value={k}>
-                  {POLICY_LABEL[k]}
-                </option>
-              ))}
-            </select>
+            <PolicySelect appId={p.appId} policy={p.policy} />
           </li>
         ))}
       </ul>
-      {set.error && (
-        <p role="alert" className="mt-2 text-[13px] text-danger">
-          {errorMessage(set.error)}
-        </p>
-      )}
     </section>
   );
 }
 
-function History({ entries }: { entries: HistoryEntry[] }) {
+/** Updates and rollbacks, newest first. */
+export function History({ entries, heading = "Recent updates", testId = "update-history" }: { entries: HistoryEntry[]; heading?: string; testId?: string }) {
+  const id = useId();
   if (entries.length === 0) return null;
   return (
-    <section aria-labelledby="update-history-title">
-      <h2 id="update-history-title" className="text-base font-semibold text-fg">
-        Recent updates
+    <section aria-labelledby={id}>
+      <h2 id={id} className="text-base font-semibold text-fg">
+        {heading}
       </h2>
-      <ul className="mt-3 space-y-2" data-testid="update-history">
+      <ul className="mt-3 space-y-2" data-testid={testId}>
         {entries.slice(0, 20).map((h, i) => {
           const at = new Date(h.at).toISOString();
           return (
