@@ -3,7 +3,7 @@ import fs from "node:fs";
 import { CaddyAdmin, type ProxyServer } from "./adapters/caddy/caddy-admin";
 import { PrismaAppsRepository } from "./adapters/db/apps-repository";
 import { PrismaUpdatesRepository } from "./adapters/db/updates-repository";
-import { RegistryClient } from "./adapters/registry/registry-client";
+import { parseImageRef, RegistryClient } from "./adapters/registry/registry-client";
 import { Snapshots } from "./modules/updates/snapshots";
 import { Updater } from "./modules/updates/updater";
 import { UpdatesService } from "./modules/updates/updates.service";
@@ -115,10 +115,11 @@ export function createServices(
     invalidate: (appId: string) => gateway.invalidate(appId),
   };
   const health = new HealthMonitor(engine, events, log, (appId) => gateway.invalidate(appId), appHost);
+  const registry = new RegistryClient(config.insecureRegistries);
   const installer = new AppInstaller({
     repo: appsRepo,
     runtime,
-    images: new ImageStore(engine, config.paths.podmanRoot, log),
+    images: new ImageStore(engine, config.paths.podmanRoot, log, undefined, (ref) => registry.layerSizes(parseImageRef(ref))),
     box,
     events,
     catalogEntry: (id) => catalog.find(id),
@@ -182,7 +183,7 @@ export function createServices(
     locks: apps.locks,
     log,
   });
-  const updates = new UpdatesService({ repo: appsRepo, updates: updatesRepo, catalog, registry: new RegistryClient(config.insecureRegistries), updater, events, log });
+  const updates = new UpdatesService({ repo: appsRepo, updates: updatesRepo, catalog, registry, updater, events, log });
   const reconciler = new Reconciler(apps, installer, appsRepo, engine, runtime, health, gatewaySync, syncFirewall, log, () => updater.recover());
   // Logs and stats of apps, on Podman connections of their own (a followed log holds one open).
   const observer = adapters.observer ?? new LibpodObserver(config.paths.podmanSocket);

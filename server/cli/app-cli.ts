@@ -59,13 +59,18 @@ export const appRow = (a: InstalledApp) => `${a.id.padEnd(16)} ${a.status.padEnd
 /** A progress bar on a terminal; plain lines otherwise (logs, tests). */
 function progressPrinter() {
   let last = "";
+  let quarter = { step: "", n: -1 };
   return (e: CliEvent) => {
     const p = e.data as { step: string; percent?: number };
     const line = p.percent !== undefined ? `${p.step} [${"#".repeat(Math.round(p.percent / 5)).padEnd(20, ".")}] ${p.percent}%` : p.step;
     if (line === last) return;
     last = line;
-    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
-    else if (p.percent === undefined || p.percent % 25 === 0) process.stderr.write(`${line}\n`);
+    if (process.stderr.isTTY) return void process.stderr.write(`\r\x1b[2K${line}`);
+    // In a log, a line for each step and each quarter of a download reached, not one per event.
+    const n = p.percent === undefined ? -1 : Math.floor(p.percent / 25);
+    if (p.percent !== undefined && quarter.step === p.step && n <= quarter.n) return;
+    quarter = { step: p.step, n };
+    process.stderr.write(`${line}\n`);
   };
 }
 

@@ -63,7 +63,8 @@ export interface ContainerEngine {
   version(): Promise<string>;
   imageExists(ref: string): Promise<boolean>;
   buildImage(tag: string, ctx: BuildContext, opts?: { network?: boolean; onLine?: (line: string) => void }): Promise<void>;
-  pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+  /** layerSizes: each layer's size by digest, from the registry, so fast pulls still report bytes. */
+  pullImage(ref: string, onProgress?: (p: PullProgress) => void, layerSizes?: Promise<Map<string, number> | null>): Promise<void>;
   importImage(ref: string, tar: Buffer): Promise<void>;
   removeImage(ref: string): Promise<void>;
   ensureNetwork(spec: NetworkSpec): Promise<void>;

@@ -1,5 +1,6 @@
 import { DomainError } from "../../errors";
 import { parseJson, UnixHttpClient, type HttpResult } from "../../lib/unix-http";
+import { PullProgressTracker } from "./pull-progress";
 import type { BuildContext, ContainerEngine, ContainerInfo, ContainerSpec, ContainerState, Labels, NetworkSpec, PullProgress } from "./container-engine";
 import { toCreateBody } from "./libpod-create";
 import { pullError } from "./pull-errors";
@@ -40,6 +41,9 @@ function ndjson(onObject: (o: Record<string, unknown>) => void) {
 }
 
 /** Podman's libpod REST API on the PCC-owned unix socket. */
+/** How long a pull waits for its layer sizes before starting without them. */
+const SIZES_WAIT_MS = 3_000;
+
 export class LibpodEngine implements ContainerEngine {
   private readonly http: UnixHttpClient;
 
@@ -79,24 +83,26 @@ export class LibpodEngine implements ContainerEngine {
   }
 
   /** Docker's pull endpoint: unlike libpod's, it streams per-layer byte counts. */
-  async pullImage(ref: string, onProgress?: (p: PullProgress) => void) {
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void, layerSizes?: Promise<Map<string, number> | null>) {
     let error: string | null = null;
-    const layers = new Map<string, { done: number; total: number }>();
+    const tracker = new PullProgressTracker();
+    // One small request to the registry first (a few ms nearby); a registry slow to answer it does not hold the pull up long.
+    if (layerSizes) {
+      let timer: NodeJS.Timeout | undefined;
+      const cap = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SIZES_WAIT_MS)));
+      tracker.knowSizes(await Promise.race([layerSizes.catch(() => null), cap]));
+      clearTimeout(timer);
+      // Sizes that come later still count for the rest of the pull.
+      void layerSizes.then((sizes) => tracker.knowSizes(sizes)).catch(() => undefined);
+    }
     const r = await this.http.request(`/v4.0.0/images/create`, {
       method: "POST",
       query: { fromImage: ref },
       timeoutMs: PULL_TIMEOUT_MS,
       onChunk: ndjson((o) => {
         if (typeof o.error === "string") error = o.error;
-        const d = o.progressDetail as { current?: number; total?: number } | undefined;
-        const id = typeof o.id === "string" ? o.id : null;
-        if (!id) return;
-        const layer = layers.get(id) ?? { done: 0, total: 0 };
-        if (d?.total) Object.assign(layer, { done: d.current ?? 0, total: d.total });
-        if (o.status === "Download complete" && layer.total) layer.done = layer.total;
-        layers.set(id, layer);
-        const sum = [...layers.values()].reduce((a, l) => ({ done: a.done + l.done, total: a.total + l.total }), { done: 0, total: 0 });
-        onProgress?.(sum);
+        const p = tracker.update(o);
+        if (p) onProgress?.(p);
       }),
     });
     if (r.status !== 200 || error || !(await this.imageExists(ref))) {

@@ -1,6 +1,8 @@
 import { request } from "undici";
 import { DomainError } from "../../errors";
 
+type Manifest = { manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[]; layers?: { digest: string; size: number }[] };
+
 /** A reference split the way registries address it. */
 export type ImageRef = { registry: string; repository: string; tag: string | null; digest: string | null };
 
@@ -49,6 +51,51 @@ export class RegistryClient {
     if (r.status === 404) return null;
     if (r.status !== 200 || !r.digest) throw new DomainError("EXTERNAL_FAILURE", `The registry ${ref.registry} did not say what ${ref.repository}:${ref.tag} is now (HTTP ${r.status}).`);
     return r.digest;
+  }
+
+  /**
+   * The compressed size of each layer of an image (digest → bytes), for this machine's platform, or null
+   * when the registry does not say. Podman reports no byte counts for layers that download in under a
+   * second (all of them, from a registry nearby), so PCC counts finished layers against these sizes.
+   */
+  async layerSizes(ref: ImageRef): Promise<Map<string, number> | null> {
+    const scheme = this.insecure.includes(ref.registry) ? "http" : "https";
+    const base = `${scheme}://${apiHost(ref.registry)}/v2/${ref.repository}/manifests/`;
+    let auth: Record<string, string> = {};
+    const get = async (reference: string) => {
+      let r = await this.getJson(base + reference, auth);
+      if (r.status === 401 && r.challenge) {
+        auth = { authorization: `Bearer ${await this.token(r.challenge, ref.repository)}` };
+        r = await this.getJson(base + reference, auth);
+      }
+      return r.status === 200 ? (r.body as Manifest) : null;
+    };
+    let m = await get(ref.digest ?? ref.tag ?? "latest");
+    if (m?.manifests) {
+      const arch = ({ x64: "amd64", arm64: "arm64", arm: "arm" } as Record<string, string>)[process.arch] ?? process.arch;
+      const pick = m.manifests.find((e) => e.platform?.os === "linux" && e.platform.architecture === arch);
+      m = pick ? await get(pick.digest) : null;
+    }
+    if (!m?.layers?.length) return null;
+    return new Map(m.layers.filter((l) => typeof l.digest === "string" && Number.isFinite(l.size)).map((l) => [l.digest, l.size]));
+  }
+
+  private async getJson(url: string, headers: Record<string, string>) {
+    const r = await request(url, { headers: { accept: MANIFEST_ACCEPT, ...headers }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const challenge = r.headers["www-authenticate"];
+    // A manifest is a few kilobytes; stop reading anything far bigger rather than hold it in memory.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of r.body) {
+      size += (chunk as Buffer).length;
+      if (size > 1_000_000) {
+        r.body.destroy();
+        return { status: 413, body: null, challenge: null };
+      }
+      chunks.push(chunk as Buffer);
+    }
+    const body: unknown = r.statusCode === 200 ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : null;
+    return { status: r.statusCode, body, challenge: typeof challenge === "string" ? challenge : null };
   }
 
   private async head(url: string, headers: Record<string, string>) {

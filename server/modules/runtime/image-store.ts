@@ -22,6 +22,8 @@ export class ImageStore {
     private readonly storageDir: string,
     private readonly log: Logger,
     private readonly minFreeBytes = 1024 ** 3,
+    /** Each layer's size for a reference, from its registry (null if it does not say). */
+    private readonly layerSizes: (ref: string) => Promise<Map<string, number> | null> = async () => null,
   ) {}
 
   /** appDir is the app's folder (for builds); allowNetwork lets a build reach the internet. */
@@ -50,7 +52,7 @@ export class ImageStore {
       } else {
         await this.checkDisk(spec);
         progress(`Downloading ${name}`, { done: 0, total: 0 });
-        await this.engine.pullImage(ref, (p) => progress(`Downloading ${name}`, p));
+        await this.engine.pullImage(ref, (p) => progress(`Downloading ${name}`, p), this.layerSizes(ref).catch(() => null));
       }
     }
     return images;
