@@ -37,6 +37,8 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/, "only registries on this machine (127.0.0.1:PORT) may be insecure"))),
   // Test-only: a PEM file of one more CA trusted for HTTPS catalog sources (the tests' own HTTPS server).
   PCC_SOURCES_EXTRA_CA: z.string().min(1).optional(),
+  // Test-only: a PEM file of one more CA trusted for push services (the tests' push-service stand-in).
+  PCC_PUSH_EXTRA_CA: z.string().min(1).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -80,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     showTestApps: e.PCC_SHOW_TEST_APPS === "on",
     insecureRegistries: e.PCC_INSECURE_REGISTRIES,
     sourcesExtraCa: e.PCC_SOURCES_EXTRA_CA ? path.resolve(root, e.PCC_SOURCES_EXTRA_CA) : null,
+    pushExtraCa: e.PCC_PUSH_EXTRA_CA ? path.resolve(root, e.PCC_PUSH_EXTRA_CA) : null,
     shellOrigin: `https://${e.PCC_DOMAIN}${portSuffix}`,
     appOrigin: (appId: string) => `https://${appId}.${e.PCC_DOMAIN}${portSuffix}`,
     paths: {
