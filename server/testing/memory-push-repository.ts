@@ -20,9 +20,6 @@ export class MemoryPushRepository implements PushRepository {
   async list(deviceId?: string) {
     return [...this.rows.values()].filter((r) => !deviceId || r.deviceId === deviceId).map((r) => ({ ...r, deviceName: this.devices.get(r.deviceId) ?? r.deviceId }));
   }
-  async countForDevice(deviceId: string) {
-    return (await this.list(deviceId)).length;
-  }
   async removeEndpoint(endpoint: string) {
     return this.rows.delete(endpoint);
   }

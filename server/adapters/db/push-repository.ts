@@ -12,7 +12,6 @@ export interface PushRepository {
   /** By endpoint: the same browser subscribing again (or from another device) replaces its row. */
   upsert(s: Omit<PushSubscriptionRow, "createdAt">): Promise<void>;
   list(deviceId?: string): Promise<PushSubscriptionWithDevice[]>;
-  countForDevice(deviceId: string): Promise<number>;
   /** Returns whether a row was removed. */
   removeEndpoint(endpoint: string): Promise<boolean>;
 }
@@ -40,10 +39,6 @@ export class PrismaPushRepository implements PushRepository {
   async list(deviceId?: string) {
     const rows = await this.db.pushSubscription.findMany({ where: deviceId ? { deviceId } : {}, include: { device: { select: { name: true } } }, orderBy: { createdAt: "asc" } });
     return rows.map(({ device, ...r }) => ({ ...r, deviceName: device.name }));
-  }
-
-  countForDevice(deviceId: string) {
-    return this.db.pushSubscription.count({ where: { deviceId } });
   }
 
   async removeEndpoint(endpoint: string) {

@@ -54,17 +54,22 @@ export class Notifier {
   async deliver(message: PushMessage, targets?: PushSubscriptionRow[], opts: Partial<SendOptions> = {}): Promise<Delivery> {
     const subs = targets ?? (await this.d.repo.list());
     const payload = JSON.stringify(message);
+    // Each subscription on its own: one broken push service (or a failed delete) spoils no other delivery.
     const results = await Promise.all(
       subs.map(async (s) => {
-        const r = await this.d.sender.send({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { ttlSeconds: TTL_SECONDS, urgency: "normal", ...opts });
-        if (r.ok) return "sent" as const;
         const where = endpointHint(s.endpoint);
-        if (r.gone) {
-          await this.d.repo.removeEndpoint(s.endpoint);
-          this.d.log.info({ push: where, status: r.status, deviceId: s.deviceId }, "push subscription expired; removed");
-          return "removed" as const;
+        try {
+          const r = await this.d.sender.send({ endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } }, payload, { ttlSeconds: TTL_SECONDS, urgency: "normal", ...opts });
+          if (r.ok) return "sent" as const;
+          if (r.gone) {
+            await this.d.repo.removeEndpoint(s.endpoint);
+            this.d.log.info({ push: where, status: r.status, deviceId: s.deviceId }, "push subscription expired; removed");
+            return "removed" as const;
+          }
+          this.d.log.warn({ push: where, status: r.status, error: r.error, tag: message.tag }, "push notification not delivered");
+        } catch (err) {
+          this.d.log.error({ push: where, err, tag: message.tag }, "push notification failed");
         }
-        this.d.log.warn({ push: where, status: r.status, error: r.error, tag: message.tag }, "push notification not delivered");
         return "failed" as const;
       }),
     );

@@ -119,16 +119,17 @@ describe("Notifier on the event bus", () => {
     expect(lines.join("")).not.toMatch(/TOKEN-(GONE|404|500)/);
   });
 
-  it("a sender that throws is logged, not an unhandled rejection, and the next event still goes out", async () => {
-    const { sender, bus, notifier, lines } = setup(["https://push.example/a/T"]);
+  it("a sender that throws is logged, not an unhandled rejection; other browsers and the next event still get theirs", async () => {
+    const { sender, bus, notifier, lines } = setup(["https://push.example/a/T", "https://push.example/b/T"]);
     sender.answers.set("https://push.example/a/T", new Error("boom"));
     bus.emit("app.done", { appId: "hello", action: "install", ok: true });
     await notifier.settled();
     expect(lines.join("")).toContain("push notification failed");
+    expect(await notifier.deliver({ title: "t", body: "b", url: "/", tag: "t" })).toEqual({ sent: 1, removed: 0, failed: 1 });
     sender.answers.clear();
     bus.emit("app.done", { appId: "hello", action: "update", ok: true });
     await notifier.settled();
-    expect(sender.sent).toHaveLength(2);
+    expect(sender.sent).toHaveLength(6);
   });
 
   it("stops listening when stopped; no subscriptions means no sends", async () => {

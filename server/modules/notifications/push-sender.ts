@@ -24,6 +24,7 @@ export const SEND_TIMEOUT_MS = 10_000;
  */
 export class WebPushSender implements PushSender {
   private readonly agent: https.Agent;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly vapid: () => Promise<VapidDetails>,
@@ -33,8 +34,6 @@ export class WebPushSender implements PushSender {
     // The tests' push-service stand-in has its own CA (PCC_PUSH_EXTRA_CA); real ones use public CAs.
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ...(opts.extraCa ? { ca: [...tls.rootCertificates, opts.extraCa] } : {}) });
   }
-
-  private readonly timeoutMs: number;
 
   async send(target: PushTarget, payload: string, opts: SendOptions): Promise<SendResult> {
     try {
