@@ -35,14 +35,20 @@ export class Notifier {
     this.now = d.now ?? Date.now;
   }
 
-  /** Listens on the bus; returns the unsubscribe. */
-  start(events: Pick<EventBus, "subscribe">): () => void {
-    const offs = [
+  private offs: (() => void)[] = [];
+
+  /** Listens on the bus until stop(). */
+  start(events: Pick<EventBus, "subscribe">) {
+    this.offs = [
       events.subscribe("app.done", (payload) => this.track(this.onDone(payload))),
       events.subscribe("app.state", (payload) => this.track(this.onState(payload))),
       events.subscribe("device.joined", (payload) => this.track(this.notify({ kind: "device.joined", payload }))),
     ];
-    return () => offs.forEach((off) => off());
+  }
+
+  /** Stops listening: PCC stopping its apps at shutdown is not "app down" news. */
+  stop() {
+    for (const off of this.offs.splice(0)) off();
   }
 
   /** Resolves when every delivery started so far has finished (tests, and a graceful stop). */

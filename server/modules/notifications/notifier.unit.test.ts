@@ -29,8 +29,8 @@ function setup(endpoints = ["https://push.example/a/TOKEN-A", "https://push.exam
   let now = 1_000_000;
   const notifier = new Notifier({ repo, sender, log, appName: async (id) => (id === "hello" ? "Hello" : null), now: () => now });
   const bus = new EventBus();
-  const stop = notifier.start(bus);
-  return { repo, sender, lines, notifier, bus, stop, tick: (ms: number) => (now += ms) };
+  notifier.start(bus);
+  return { repo, sender, lines, notifier, bus, tick: (ms: number) => (now += ms) };
 }
 
 describe("which events become which messages", () => {
@@ -138,7 +138,7 @@ describe("Notifier on the event bus", () => {
     await a.notifier.settled();
     expect(a.sender.sent).toHaveLength(0);
     const b = setup(["https://push.example/a/T"]);
-    b.stop();
+    b.notifier.stop();
     b.bus.emit("app.done", { appId: "hello", action: "install", ok: true });
     await b.notifier.settled();
     expect(b.sender.sent).toHaveLength(0);
