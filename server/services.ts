@@ -199,7 +199,7 @@ export function createServices(
     appName: async (id) => (await appsRepo.get(id))?.name ?? (await catalog.find(id).catch(() => null))?.spec.name ?? null,
   });
   notifier.start(events);
-  const notifications = new NotificationsService({ repo: pushRepo, vapid, notifier, audit });
+  const notifications = new NotificationsService({ repo: pushRepo, vapid, notifier, audit, allowLoopbackEndpoints: config.pushExtraCa !== null });
   const system = new SystemService(engine, proxyServer, apps, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */

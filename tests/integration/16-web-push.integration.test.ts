@@ -76,6 +76,9 @@ describe("web push notifications on a real PCC", () => {
     const ok = phone.subscription(`${service.origin}${phonePath}`);
     const bad = [
       { ...ok, endpoint: ok.endpoint.replace("https:", "http:") },
+      // Refused before anything is sent: PCC never posts into a private network on the owner's say-so.
+      { ...ok, endpoint: "https://169.254.169.254/latest/meta-data" },
+      { ...ok, endpoint: "https://router.lan/push/x" },
       { ...ok, keys: { ...ok.keys, auth: "c2hvcnQ" } },
       { ...ok, keys: { ...ok.keys, p256dh: ok.keys.auth } },
     ];

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import type { PushRepository } from "../../adapters/db/push-repository";
+import { isPrivateName } from "../../config";
 import { DomainError } from "../../errors";
 import type { AuditService } from "../audit/audit.service";
 import { actorOf } from "../identity/identity-core";
@@ -24,6 +26,8 @@ export class NotificationsService {
       vapid: VapidKeys;
       notifier: Notifier;
       audit: Pick<AuditService, "record">;
+      /** Test-only (with PCC_PUSH_EXTRA_CA): the tests' push-service stand-in listens on 127.0.0.1. */
+      allowLoopbackEndpoints?: boolean;
     },
   ) {}
 
@@ -35,6 +39,9 @@ export class NotificationsService {
   /** Stores this browser's subscription under the session's device: revoking the device removes it. */
   async subscribe(session: Session, sub: PushSubscriptionInput, client: ClientInfo) {
     const deviceId = this.deviceOf(session);
+    if (!isPushServiceHost(new URL(sub.endpoint).hostname, this.d.allowLoopbackEndpoints ?? false)) {
+      throw new DomainError("INVALID_INPUT", "That is not the address of a push service.");
+    }
     const mine = await this.d.repo.list(deviceId);
     if (!mine.some((s) => s.endpoint === sub.endpoint) && mine.length >= MAX_PER_DEVICE) {
       throw new DomainError("CONFLICT", `This device already has ${MAX_PER_DEVICE} browsers with notifications on. Turn one off first.`);
@@ -74,4 +81,15 @@ export class NotificationsService {
     if (!session.deviceId) throw new DomainError("CONFLICT", "Sign in again on this device to turn on notifications.");
     return session.deviceId;
   }
+}
+
+/**
+ * Browsers' push services are public hosts with names (fcm.googleapis.com, updates.push.services.mozilla.com,
+ * web.push.apple.com, ...). An address or a private name would have PCC post into its own network on
+ * every event, so neither is taken (a name that resolves to a private address is not caught here).
+ */
+export function isPushServiceHost(hostname: string, allowLoopback: boolean): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (allowLoopback && (host === "127.0.0.1" || host === "::1")) return true;
+  return isIP(host) === 0 && host.includes(".") && !isPrivateName(host);
 }

@@ -6,7 +6,7 @@ import { MemoryPushRepository } from "../../testing/memory-push-repository";
 import { testBrowser } from "../../testing/push-stand-in";
 import { SecretBox } from "../secrets/secret-box";
 import type { Session } from "../identity/sessions";
-import { MAX_PER_DEVICE, NotificationsService } from "./notifications.service";
+import { isPushServiceHost, MAX_PER_DEVICE, NotificationsService } from "./notifications.service";
 import { pushSubscription } from "./notifications.schemas";
 import { Notifier } from "./notifier";
 import type { PushSender } from "./push-sender";
@@ -114,6 +114,17 @@ describe("NotificationsService", () => {
     expect(await service.unsubscribe(session("phone"), "https://push.example/p/mine", client)).toEqual({ removed: true });
     expect(await service.unsubscribe(session("phone"), "https://push.example/p/mine", client)).toEqual({ removed: false });
     expect((await service.list(session("phone"))).map((s) => s.device)).toEqual(["Laptop"]);
+  });
+
+  it("takes push services on named public hosts only: no addresses, no private names (loopback only in tests)", async () => {
+    const { service, repo } = setup();
+    for (const endpoint of ["https://127.0.0.1/p", "https://[::1]/p", "https://169.254.169.254/latest", "https://10.0.0.8/p", "https://router.lan/p", "https://localhost/p", "https://pcc.localhost/p", "https://intranet/p"]) {
+      expect((await rejection(service.subscribe(session("phone"), testBrowser().subscription(endpoint), client), DomainError)).code, endpoint).toBe("INVALID_INPUT");
+    }
+    expect(repo.rows.size).toBe(0);
+    for (const host of ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", "wns2-par02p.notify.windows.com"]) expect(isPushServiceHost(host, false), host).toBe(true);
+    expect(isPushServiceHost("127.0.0.1", true)).toBe(true);
+    expect(isPushServiceHost("10.0.0.8", true)).toBe(false);
   });
 
   it("publicKey is the uncompressed P-256 point browsers take as applicationServerKey", async () => {
