@@ -72,6 +72,7 @@ export async function boot(config: Config, log: Logger) {
 
   const stop = async () => {
     log.info("stopping");
+    services?.notifier.stop();
     services?.reconciler.stopLoop();
     services?.health.stop();
     services?.system.usage.stop();
@@ -88,6 +89,8 @@ export async function boot(config: Config, log: Logger) {
     if (services) await services.reconciler.stopAll().catch((err) => log.error({ err }, "could not stop apps"));
     await services?.gateway.close();
     for (const c of children.reverse()) await c.stop();
+    // Pushes already on their way finish (each has its own timeout) before their database closes.
+    await services?.notifier.settled();
     await db?.$disconnect();
     fs.rmSync(lockFile, { force: true });
   };

@@ -10,6 +10,8 @@ export type PccEvents = {
   "app.update-available": { appId: string; from: string; to: string; kind: "version" | "image" };
   /** An install, update or removal ended. */
   "app.done": { appId: string; action: "install" | "update" | "remove" | "rollback"; ok: boolean; message?: string };
+  /** A device joined the owner's devices after the claim: paired by QR code, or signed in with a CLI code. */
+  "device.joined": { deviceId: string; name: string; how: "paired" | "cli-code" };
 };
 
 export type EventName = keyof PccEvents;

@@ -10,6 +10,7 @@ import { UpdatesService } from "./modules/updates/updates.service";
 import { PrismaAuditRepository } from "./adapters/db/audit-repository";
 import { PrismaCatalogSourcesRepository } from "./adapters/db/catalog-sources-repository";
 import { PrismaIdentityRepository } from "./adapters/db/identity-repository";
+import { PrismaPushRepository } from "./adapters/db/push-repository";
 import type { Db } from "./adapters/db/db";
 import type { ContainerEngine } from "./adapters/podman/container-engine";
 import { LibpodEngine } from "./adapters/podman/libpod-engine";
@@ -38,6 +39,10 @@ import { AppGrants } from "./modules/gateway/app-grants";
 import { GatewayFiles, TOKEN_PATTERN } from "./modules/gateway/gateway-files";
 import { GatewayService } from "./modules/gateway/gateway.service";
 import { IngressForwarder } from "./modules/gateway/ingress-forwarder";
+import { NotificationsService } from "./modules/notifications/notifications.service";
+import { Notifier } from "./modules/notifications/notifier";
+import { WebPushSender } from "./modules/notifications/push-sender";
+import { VapidKeys, vapidSubject } from "./modules/notifications/vapid-keys";
 import { ProxyService } from "./modules/proxy/proxy.service";
 import { SystemService } from "./modules/system/system.service";
 import { readHost } from "./modules/system/host-metrics";
@@ -63,7 +68,7 @@ export function createServices(
     repo: new PrismaCatalogSourcesRepository(db),
     cacheDir: config.paths.catalogSources,
     builtInIds: () => catalog.builtInIds(),
-    extraCa: config.sourcesExtraCa ? readExtraCa(config.sourcesExtraCa) : null,
+    extraCa: config.sourcesExtraCa ? readExtraCa(config.sourcesExtraCa, "PCC_SOURCES_EXTRA_CA") : null,
     audit: { record: (e) => audit.record(e) },
     log,
   });
@@ -151,7 +156,7 @@ export function createServices(
   const audit = new AuditService(new PrismaAuditRepository(db), log);
   const identityRepo = new PrismaIdentityRepository(db);
   // The shell is the WebAuthn relying party: its domain is the RP ID, its exact origin the only one accepted.
-  const identity = new IdentityService(identityRepo, grants, audit, { id: config.domain, name: "PCC", origin: config.shellOrigin }, log);
+  const identity = new IdentityService(identityRepo, grants, audit, { id: config.domain, name: "PCC", origin: config.shellOrigin }, log, undefined, events);
   const apps = new AppsService({
     repo: appsRepo,
     catalog,
@@ -199,6 +204,17 @@ export function createServices(
     log,
     intervalMs: config.usageSampleMs,
   });
+  // Web push to the owner's browsers, on what happens on the bus (installs, updates, app down, new devices).
+  const pushRepo = new PrismaPushRepository(db);
+  const vapid = new VapidKeys(pushRepo, box, vapidSubject(config.shellOrigin, config.acmeEmail));
+  const notifier = new Notifier({
+    repo: pushRepo,
+    sender: new WebPushSender(() => vapid.details(), { extraCa: config.pushExtraCa ? readExtraCa(config.pushExtraCa, "PCC_PUSH_EXTRA_CA") : null }),
+    log,
+    appName: async (id) => (await appsRepo.get(id))?.name ?? (await catalog.find(id).catch(() => null))?.spec.name ?? null,
+  });
+  notifier.start(events);
+  const notifications = new NotificationsService({ repo: pushRepo, vapid, notifier, audit, allowLoopbackEndpoints: config.pushExtraCa !== null });
   const system = new SystemService(engine, proxyServer, apps, usage, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */
@@ -211,14 +227,14 @@ export function createServices(
     sources.startSchedule();
   };
 
-  return { identity, audit, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
+  return { identity, audit, notifications, notifier, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
 }
 
-/** PCC_SOURCES_EXTRA_CA (test-only): read once at boot; a bad path stops PCC with a message naming it. */
-function readExtraCa(file: string): string {
+/** PCC_*_EXTRA_CA (test-only): read once at boot; a bad path stops PCC with a message naming it. */
+function readExtraCa(file: string, setting: string): string {
   try {
     return fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new Error(`PCC_SOURCES_EXTRA_CA: cannot read ${file} (${(e as Error).message})`);
+    throw new Error(`${setting}: cannot read ${file} (${(e as Error).message})`);
   }
 }

@@ -1,5 +1,6 @@
 /** An IdentityService on in-memory fakes, a clock, and software authenticators: for unit tests. */
 import { DomainError } from "../errors";
+import { EventBus, type PccEvents } from "../events";
 import { readCookie } from "../http/cookies";
 import { AuditService } from "../modules/audit/audit.service";
 import { AppGrants } from "../modules/gateway/app-grants";
@@ -26,8 +27,11 @@ export function harness() {
   const grants = new AppGrants(grantStore, () => clock.t);
   const auditRepo = new MemoryAuditRepository();
   const audit = new AuditService(auditRepo, silentLogger(), now);
-  const identity = new IdentityService(repo, grants, audit, RP, silentLogger(), now);
-  return { clock, now, repo, grantStore, grants, auditRepo, audit, identity };
+  const events = new EventBus();
+  const joined: PccEvents["device.joined"][] = [];
+  events.subscribe("device.joined", (e) => joined.push(e));
+  const identity = new IdentityService(repo, grants, audit, RP, silentLogger(), now, events);
+  return { clock, now, repo, grantStore, grants, auditRepo, audit, identity, joined };
 }
 
 export type Harness = ReturnType<typeof harness>;

@@ -42,6 +42,8 @@ describe("Pairing a device", () => {
       ["My phone", "claim"],
       ["Work laptop", "paired"],
     ]);
+    // Announced on the bus (the claim is not: nobody else is there to tell).
+    expect(h.joined).toEqual([{ deviceId: [...h.repo.devices.values()][1]!.id, name: "Work laptop", how: "paired" }]);
     expect(h.identity.pairing.status(pairingId, "laptop-browser")).toEqual({ state: "expired" });
     // The laptop now signs in with its own passkey.
     await expect(signIn(h, laptop)).resolves.toBeTruthy();

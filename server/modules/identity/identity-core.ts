@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { DeviceOrigin, IdentityRepository, NewDevice } from "../../adapters/db/identity-repository";
 import { DomainError } from "../../errors";
+import type { EventBus } from "../../events";
 import type { Logger } from "../../logger";
 import type { AuditService } from "../audit/audit.service";
 import { Ceremonies, type Passkeys, type RegistrationResponseJSON } from "./passkeys";
@@ -20,6 +21,8 @@ export type IdentityDeps = {
   audit: AuditService;
   log: Logger;
   now: () => Date;
+  /** Where a new device is announced (notifications tell the owner); absent in unit tests that don't care. */
+  events?: Pick<EventBus, "emit">;
 };
 
 /** Shared by the identity services: the owner, ceremonies, per-client limits, joining devices. */

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IdentityRepository } from "../../adapters/db/identity-repository";
 import { DomainError } from "../../errors";
+import type { EventBus } from "../../events";
 import type { Logger } from "../../logger";
 import type { AuditService } from "../audit/audit.service";
 import type { AppGrants } from "../gateway/app-grants";
@@ -47,11 +48,12 @@ export class IdentityService {
     rp: RelyingParty,
     private readonly log: Logger,
     private readonly now = () => new Date(),
+    events?: Pick<EventBus, "emit">,
   ) {
     this.sessions = new Sessions(repo, grants, now);
     this.passkeys = new Passkeys(rp);
     this.setupCode = new OneTimeCode(SETUP_TTL_MS, () => now().getTime());
-    this.core = new IdentityCore({ repo, sessions: this.sessions, passkeys: this.passkeys, audit, log, now });
+    this.core = new IdentityCore({ repo, sessions: this.sessions, passkeys: this.passkeys, audit, log, now, events });
     this.loginRequests = new LoginRequests(this.core);
     this.pairing = new Pairings(this.core);
     this.devices = new Devices(this.core);

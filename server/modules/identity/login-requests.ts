@@ -97,6 +97,7 @@ export class LoginRequests {
     const joined = await this.core.joiningDevice(ownerId, "cli-code", describeUserAgent(client.userAgent), client);
     await this.core.d.repo.addDevice(joined);
     await this.core.d.audit.record({ action: "signin.code", actor: `device:${joined.device.id}`, ip: client.ip, details: { request: r.id, device: joined.device.name } });
+    this.core.d.events?.emit("device.joined", { deviceId: joined.device.id, name: joined.device.name, how: "cli-code" });
     return { cookie: joined.cookie };
   }
 

@@ -26,6 +26,8 @@ describe("LoginRequests (./pcc login-code REQUEST)", () => {
     expect(cookie).toMatch(/^__Host-pcc_session=/);
     const device = [...h.repo.devices.values()].find((d) => d.origin === "cli-code")!;
     expect(device.name).toBe("Chrome on Linux");
+    // Announced on the bus: the owner's other devices get a "new device" notification.
+    expect(h.joined).toEqual([{ deviceId: device.id, name: "Chrome on Linux", how: "cli-code" }]);
     // Fresh: root on the machine vouched for this browser just now.
     const s = [...h.repo.sessions.values()].find((x) => x.deviceId === device.id)!;
     expect(h.identity.sessions.isFresh(s)).toBe(true);

@@ -125,6 +125,7 @@ export class Pairings {
     await this.core.d.repo.addDevice(joined);
     this.pending.delete(p.id);
     await this.core.d.audit.record({ action: "device.paired", actor: p.approvedBy ?? "anonymous", ip: client.ip, details: { device: name, deviceId: joined.device.id } });
+    this.core.d.events?.emit("device.joined", { deviceId: joined.device.id, name, how: "paired" });
     return { cookie: joined.cookie };
   }
 

@@ -8,8 +8,9 @@ import { errorMessage } from "@/web/lib/errors";
 import { Button } from "@/web/components/ui/button";
 import { DetailList, DetailRow } from "@/web/components/ui/detail-row";
 import { Spinner } from "@/web/components/ui/spinner";
+import { NotificationsSettings } from "./notifications-settings";
 
-/** The PCC's health (from system.status), where to get its certificate, and signing out. */
+/** The PCC's health (from system.status), where to get its certificate, signing out, notifications. */
 export function GeneralSettings() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -69,6 +70,8 @@ export function GeneralSettings() {
         </div>
         {signOut.error && <p className="mt-2 text-sm text-danger">{errorMessage(signOut.error)}</p>}
       </section>
+
+      <NotificationsSettings />
     </div>
   );
 }
