@@ -1,14 +1,17 @@
 "use client";
 
+import dynamic from "next/dynamic";
 import { useState } from "react";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPCClient } from "@/web/lib/trpc";
 import { AuthCard, AuthError, BigButton, LinkButton } from "./auth-card";
 import { CodeSignIn } from "./code-sign-in";
-import { PairNewDevice } from "./pair-new-device";
 import { assertPasskey } from "./passkey-ceremony";
 import { RecoverAccess } from "./recover-access";
 import { useAfterSignIn } from "./use-after-sign-in";
+
+// Pairing (and its QR code library) is a rarer way in than a passkey: loaded when chosen.
+const PairNewDevice = dynamic(() => import("./pair-new-device").then((m) => m.PairNewDevice), { ssr: false });
 
 type Way = "passkey" | "code" | "pair" | "recovery";
 
