@@ -82,6 +82,7 @@ describe("apps that sign the owner in by a trusted header", () => {
   let pcc: PccInstance;
   let wikiCookie = "";
   let plainCookie = "";
+  let session = "";
   const host = (label: string) => `${label}.${pcc.domain}:${pcc.httpsPort}`;
   const get = (label: string, path: string, extra: string[] = [], cookie = "") =>
     raw(pcc, `${label}.${pcc.domain}`, [`GET ${path} HTTP/1.1`, `Host: ${host(label)}`, ...(cookie ? [`Cookie: ${cookie}`] : []), ...extra]);
@@ -103,7 +104,7 @@ describe("apps that sign the owner in by a trusted header", () => {
       ],
     });
     pcc = await PccInstance.start({ catalogDir: apps.dir, insecureRegistries: [apps.registry.host] });
-    const session = await pcc.claim();
+    session = await pcc.claim();
     const install = pcc.cli("app", "install", "wiki");
     expect(install.code, install.stderr).toBe(0);
     wikiCookie = await pcc.appCookie("wiki", session);
@@ -159,6 +160,14 @@ describe("apps that sign the owner in by a trusted header", () => {
     const hop = received(await get("wiki", "/pub/hop", [`Connection: X-Evil`, "X-Evil: x", `${H}: admin`]));
     expect(valuesOf(hop, "X-Evil")).toEqual([]);
     expect(valuesOf(hop, H)).toEqual([]);
+  });
+
+  it("tells the shell which address signs the owner in, by which header, as whom", async () => {
+    const list = (await pcc.trpc("apps.list", null, session, "query")).json.result?.data as { id: string; urls: { name: string; signIn: unknown }[] }[];
+    expect(list.find((a) => a.id === "wiki")?.urls.map((u) => [u.name, u.signIn])).toEqual([
+      ["main", { header: H, user: OWNER_SIGN_IN_NAME }],
+      ["plain", null],
+    ]);
   });
 
   it("an ingress of the same app without header sign-in gets no header from PCC", async () => {
