@@ -1,3 +1,4 @@
+import http2 from "node:http2";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OWNER_SIGN_IN_NAME, SIGN_IN_HEADER_ALIASES } from "../../server/adapters/caddy/caddy-config";
@@ -54,6 +55,23 @@ function raw(pcc: PccInstance, host: string, lines: string[], timeoutMs = 15_000
     });
     s.on("error", (e) => (clearTimeout(timer), reject(e)));
     s.on("close", () => (clearTimeout(timer), reject(new Error(`closed: ${buf.toString().slice(0, 300)}`))));
+  });
+}
+
+/** The same over HTTP/2, where header names arrive lower-cased and Caddy's Go server canonicalises them. */
+function h2(pcc: PccInstance, host: string, path: string, headers: Record<string, string>, timeoutMs = 15_000): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(`https://${host}:${pcc.httpsPort}`, { host: "127.0.0.1", servername: host, rejectUnauthorized: false } as http2.SecureClientSessionOptions);
+    const timer = setTimeout(() => (session.destroy(), reject(new Error(`no h2 answer from ${host} in ${timeoutMs} ms`))), timeoutMs);
+    session.on("error", (e) => (clearTimeout(timer), reject(e)));
+    const req = session.request({ ":path": path, ...headers });
+    let body = "";
+    let status = 0;
+    req.on("response", (h) => (status = Number(h[":status"])));
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => (clearTimeout(timer), session.close(), resolve({ status, head: `h2 ${status}`, body })));
+    req.on("error", (e) => (clearTimeout(timer), session.destroy(), reject(e)));
+    req.end();
   });
 }
 
@@ -128,6 +146,16 @@ describe("apps that sign the owner in by a trusted header", () => {
     for (const alias of SIGN_IN_HEADER_ALIASES) expect(valuesOf(seen, alias), alias).toEqual([]);
     expect(seen.filter(([k]) => k.includes("_"))).toEqual([]);
     expect(JSON.stringify(seen)).not.toContain("admin");
+  });
+
+  it("over HTTP/2 too", async () => {
+    const forged = Object.fromEntries([H, ...SIGN_IN_HEADER_ALIASES, "Remote_User"].map((n) => [n.toLowerCase(), "admin"]));
+    const seen = received(await h2(pcc, `wiki.${pcc.domain}`, "/h2", { ...forged, cookie: wikiCookie }));
+    expect(valuesOf(seen, H)).toEqual([OWNER_SIGN_IN_NAME]);
+    expect(JSON.stringify(seen)).not.toContain("admin");
+    const anon = await h2(pcc, `wiki.${pcc.domain}`, "/pub/h2", forged);
+    expect(valuesOf(received(anon), H)).toEqual([]);
+    expect(anon.body).not.toContain("admin");
   });
 
   it("drops headers the client's Connection header names, and cannot make PCC's own copy go", async () => {
