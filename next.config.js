@@ -1,4 +1,18 @@
 // @ts-check
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+
+/**
+ * The offline page (public/offline.html, served by the service worker when the PCC is unreachable) is a
+ * static file with one inline script: it is allowed by its hash rather than a nonce (proxy.ts skips it),
+ * so a cached copy keeps working. Computed from the file itself, so an edit can never break it unnoticed.
+ */
+function offlinePageCsp() {
+  const html = readFileSync(new URL("./public/offline.html", import.meta.url), "utf8");
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => `'sha256-${createHash("sha256").update(m[1] ?? "").digest("base64")}'`);
+  return `default-src 'self'; script-src ${scripts.join(" ")}; style-src 'unsafe-inline'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'`;
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -10,7 +24,8 @@ const nextConfig = {
       {
         source: "/:path*",
         headers: [
-          // Apps live on sibling subdomains: they must never frame the shell.
+          // Apps live on sibling subdomains: they must never frame the shell. Pages get the full policy
+          // (with a script nonce) from proxy.ts, which replaces this one; this covers everything else Next serves.
           { key: "Content-Security-Policy", value: "frame-ancestors 'self'" },
           { key: "X-Content-Type-Options", value: "nosniff" },
           { key: "Referrer-Policy", value: "same-origin" },
@@ -24,6 +39,7 @@ const nextConfig = {
           { key: "Content-Type", value: "text/javascript; charset=utf-8" },
         ],
       },
+      { source: "/offline.html", headers: [{ key: "Content-Security-Policy", value: offlinePageCsp() }] },
       {
         source: "/manifest.webmanifest",
         headers: [{ key: "Content-Type", value: "application/manifest+json" }],

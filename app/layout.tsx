@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from "next";
+import { headers } from "next/headers";
 import localFont from "next/font/local";
 import type { ReactNode } from "react";
 import { THEME_BOOT_SCRIPT } from "@/web/lib/theme";
@@ -33,12 +34,15 @@ export const viewport: Viewport = {
 
 // The data layer (tRPC + React Query) is not here but in the pages that use it: a page that needs
 // no data (the trust guide) stays as light as a bare Next page.
-export default function RootLayout({ children }: { children: ReactNode }) {
+// Reading the request makes every page render per request: the nonce proxy.ts put in this request's
+// Content-Security-Policy must be on each inline script, and a page prerendered at build time has none.
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     // The boot script sets the theme class before React hydrates, hence the warning suppression.
     <html lang="en" className={inter.variable} suppressHydrationWarning>
       <head>
-        <script dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_BOOT_SCRIPT }} />
       </head>
       <body>{children}</body>
     </html>

@@ -162,7 +162,7 @@ async function main() {
     stdio: ["ignore", "pipe", "inherit"],
   });
   state.gateway = gateway;
-  const host = await new Promise<{ token: string; gateway: { grants: string; stopped: string; sockets: string }; gateSocket: string }>((resolve, reject) => {
+  const host = await new Promise<{ token: string; gateway: { grants: string; stopped: string; sockets: string; signIn: string }; gateSocket: string }>((resolve, reject) => {
     gateway.stdout!.once("data", (d) => resolve(JSON.parse(String(d))));
     gateway.once("exit", (c) => reject(new Error(`gateway host exited (${c})`)));
   });

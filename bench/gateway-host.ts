@@ -20,4 +20,4 @@ const forwarder = new IngressForwarder((h) => files.socketPath(h), async () => (
 await forwarder.open("app");
 const gate = http.createServer((req, res) => handleGate(req, res, { domain, shellOrigin, lookup: (h) => (h === "app" ? { appId: "app", publicPaths: [] } : null) }));
 await new Promise<void>((r) => gate.listen(path.join(dir, "gate.sock"), r));
-process.stdout.write(`${JSON.stringify({ token, gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets }, gateSocket: path.join(dir, "gate.sock") })}\n`);
+process.stdout.write(`${JSON.stringify({ token, gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets, signIn: files.signIn }, gateSocket: path.join(dir, "gate.sock") })}\n`);

@@ -169,4 +169,12 @@ test("the owner claims the PCC, installs hello, uses it and uninstalls it", asyn
     await expect(page.getByTestId("window-store")).toBeVisible();
     await expect(page.getByTestId("store-install-hello")).toBeVisible({ timeout: 30_000 });
   });
+
+  await test.step("after a reload the desktop comes back, and nothing ever broke the content security policy", async () => {
+    await page.reload();
+    await expect(page.getByTestId("desktop")).toBeVisible();
+    await expect(page.getByTestId("dock-item-store")).toBeVisible();
+    // The fixture checks this after every test; here it is the point of the step.
+    expect(env.cspViolations).toEqual([]);
+  });
 });

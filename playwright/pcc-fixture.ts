@@ -1,12 +1,22 @@
-import { test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { PccInstance, type PccOptions } from "../tests/helpers/pcc-instance";
+import { watchCspViolations } from "./csp-violations";
 
 /**
  * Boots a real PCC (Podman, Caddy, SQLite, the built shell) for the spec that calls it, so no spec
  * depends on what another left behind. Use in a spec's top level; the instance is ready in its tests.
+ * Every test's page must run without a Content-Security-Policy violation: the shell allows only scripts
+ * carrying its nonce, so anything of the shell that trips the policy fails the test that showed it.
  */
-export function usePcc(opts: PccOptions = {}): { readonly pcc: PccInstance } {
+export function usePcc(opts: PccOptions = {}): { readonly pcc: PccInstance; readonly cspViolations: string[] } {
   let instance: PccInstance | null = null;
+  let violations: string[] = [];
+  test.beforeEach(async ({ page }) => {
+    violations = await watchCspViolations(page);
+  });
+  test.afterEach(() => {
+    expect(violations, "Content Security Policy violations").toEqual([]);
+  });
   test.beforeAll(async () => {
     test.setTimeout(180_000);
     const bindAddress = process.env.PCC_E2E_HOST_ADDRESS;
@@ -21,6 +31,9 @@ export function usePcc(opts: PccOptions = {}): { readonly pcc: PccInstance } {
     get pcc() {
       if (!instance) throw new Error("the PCC of this spec is not running");
       return instance;
+    },
+    get cspViolations() {
+      return violations;
     },
   };
 }

@@ -114,7 +114,15 @@ export function createServices(
     sync: async () => {
       const installed = (await readable()).filter((r) => r.row.phase === "installed");
       await gateway.apply(
-        installed.flatMap((r) => r.spec.ingress.map((g) => ({ host: g.subdomain, appId: r.row.id, stopped: r.row.desiredState === "stopped", publicPaths: g.public }))),
+        installed.flatMap((r) =>
+          r.spec.ingress.map((g) => ({
+            host: g.subdomain,
+            appId: r.row.id,
+            stopped: r.row.desiredState === "stopped",
+            publicPaths: g.public,
+            signInHeader: g.auth.method === "header" ? g.auth.header : null,
+          })),
+        ),
       );
     },
     invalidate: (appId: string) => gateway.invalidate(appId),
@@ -146,7 +154,7 @@ export function createServices(
       adminSocket: config.paths.caddyAdminSocket,
       shellSocket: config.paths.webSocket,
       gateSocket: config.paths.gateSocket,
-      gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets },
+      gateway: { grants: files.grants, stopped: files.stopped, sockets: files.sockets, signIn: files.signIn },
       tokenPattern: TOKEN_PATTERN,
       tls: config.tls === "acme" ? { mode: "acme", email: config.acmeEmail, askUrl: "" } : { mode: "internal" },
     },

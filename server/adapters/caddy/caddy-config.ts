@@ -24,6 +24,20 @@ const SHELL_SECURITY_HEADERS = {
   "X-Frame-Options": ["SAMEORIGIN"],
 };
 
+/**
+ * What an app that signs the owner in by header (spec `auth: {method: header}`) receives in that header.
+ * PCC has one owner and stores no user name, so this is a constant: stable across devices, recovery and
+ * reinstalls, so the account an app created for the owner stays theirs.
+ */
+export const OWNER_SIGN_IN_NAME = "owner";
+/**
+ * Headers some apps trust for the signed-in user. On an app that signs in by header, client copies of
+ * these are deleted too, whichever one the spec names: an app may trust another of them than its spec says.
+ */
+export const SIGN_IN_HEADER_ALIASES = ["Remote-User", "X-Remote-User", "X-Forwarded-User", "X-Forwarded-Email", "Remote-Email", "Remote-Name", "Remote-Groups"];
+/** Names the app's sign-in header, captured from the file Caddy found under gateway/sign-in/<host>/. */
+const SIGN_IN_HEADER = "{http.regexp.pcc_sign_in.1}";
+
 /** Headers Caddy sets when it asks PCC's gate about a request; any client copy is overwritten. */
 export const GATE_HEADERS = { host: "X-Pcc-Host", uri: "X-Pcc-Uri", method: "X-Pcc-Method" } as const;
 
@@ -37,7 +51,7 @@ export type ProxyInput = {
   adminSocket: string;
   shellSocket: string;
   gateSocket: string;
-  gateway: { grants: string; stopped: string; sockets: string };
+  gateway: { grants: string; stopped: string; sockets: string; signIn: string };
   tokenPattern: string;
   /**
    * internal: Caddy's own CA signs one wildcard certificate (devices must trust it once).
@@ -82,11 +96,33 @@ const html = (status: number, body: string) => ({
   body,
 });
 
-function appRoutes(input: ProxyInput) {
-  // `*.<domain>` matches exactly one more label, which Caddy numbers from the right.
-  const host = `{http.request.host.labels.${input.domain.split(".").length}}`;
-  const gateHeaders = Object.values(GATE_HEADERS);
-  const toApp = [
+/**
+ * Header sign-in lives here, in Caddy, not in the forwarder behind it: Caddy parses the client's request
+ * and decides whether it passed the owner check, and the forwarder only pipes the bytes Caddy wrote to the
+ * container (whose address only root can reach). So the app sees exactly the headers set below, and no
+ * second HTTP parser could disagree with Caddy about what a client sent. Go canonicalises header names
+ * ("remote-user" is "Remote-User"), and reverse_proxy drops every header the client's Connection header
+ * lists before it applies its own `set`, so neither a case variant nor a hop-by-hop trick keeps a forged copy.
+ */
+function toApp(input: ProxyInput, host: string, who: "owner" | "public") {
+  const proxy = (request?: object) => ({
+    handler: "reverse_proxy",
+    upstreams: [{ dial: `unix/${input.gateway.sockets}/${host}.sock` }],
+    headers: {
+      ...(request ? { request } : {}),
+      response: {
+        // An app's cookies stay on its own host: a Domain attribute would hand them to every other app.
+        replace: { "Set-Cookie": [{ search_regexp: "(?i);\\s*domain=[^;]*", replace: "" }] },
+        // Only the shell may frame an app (in its window); no other site, no other app.
+        add: { "Content-Security-Policy": [`frame-ancestors ${input.shellOrigin}`] },
+      },
+    },
+  });
+  // Deletion runs in its own handler: within one header operation Caddy deletes after it sets.
+  // Underscored names go too: CGI, PHP and WSGI read "Remote_User" as the same variable as "Remote-User".
+  const strip = [...SIGN_IN_HEADER_ALIASES, SIGN_IN_HEADER, "*_*"];
+  const signedIn = [{ handler: "headers", request: { delete: strip } }, who === "owner" ? proxy({ set: { [SIGN_IN_HEADER]: [OWNER_SIGN_IN_NAME] } }) : proxy()];
+  return [
     {
       handler: "headers",
       // The app never sees PCC's credential: strip it before proxying.
@@ -97,22 +133,36 @@ function appRoutes(input: ProxyInput) {
             { search_regexp: "^;\\s*", replace: "" },
           ],
         },
-        delete: gateHeaders,
+        delete: Object.values(GATE_HEADERS),
       },
     },
     {
-      handler: "reverse_proxy",
-      upstreams: [{ dial: `unix/${input.gateway.sockets}/${host}.sock` }],
-      headers: {
-        response: {
-          // An app's cookies stay on its own host: a Domain attribute would hand them to every other app.
-          replace: { "Set-Cookie": [{ search_regexp: "(?i);\\s*domain=[^;]*", replace: "" }] },
-          // Only the shell may frame an app (in its window); no other site, no other app.
-          add: { "Content-Security-Policy": [`frame-ancestors ${input.shellOrigin}`] },
+      handler: "subroute",
+      routes: [
+        {
+          // The app signs the owner in by header: sign-in/<host>/<Header> exists (see GatewayFiles.setSignIn).
+          match: [{ file: { root: input.gateway.signIn, try_files: [`/${host}/*`] } }],
+          handle: [
+            {
+              handler: "subroute",
+              routes: [
+                { match: [{ vars_regexp: { "{http.matchers.file.relative}": { name: "pcc_sign_in", pattern: "^/[a-z][a-z0-9-]*/([A-Za-z][A-Za-z0-9-]{0,63})$" } } }], handle: signedIn },
+                // A name PCC would never write: refuse rather than pass a header the app may trust.
+                { handle: [html(503, page("This app is misconfigured", "Reinstall it from your PCC."))] },
+              ],
+            },
+          ],
+          terminal: true,
         },
-      },
+        { handle: [proxy()] },
+      ],
     },
   ];
+}
+
+function appRoutes(input: ProxyInput) {
+  // `*.<domain>` matches exactly one more label, which Caddy numbers from the right.
+  const host = `{http.request.host.labels.${input.domain.split(".").length}}`;
   const owner = {
     match: [
       {
@@ -125,7 +175,7 @@ function appRoutes(input: ProxyInput) {
         handler: "subroute",
         routes: [
           { match: [{ file: { root: input.gateway.stopped, try_files: [`/${host}`] } }], handle: [html(503, page("This app is stopped", "Start it again from your PCC."))], terminal: true },
-          { handle: toApp },
+          { handle: toApp(input, host, "owner") },
         ],
       },
     ],
@@ -139,7 +189,7 @@ function appRoutes(input: ProxyInput) {
         upstreams: [{ dial: `unix/${input.gateSocket}` }],
         rewrite: { method: "GET", uri: "/gate" },
         headers: { request: { set: { [GATE_HEADERS.host]: ["{http.request.host}"], [GATE_HEADERS.uri]: ["{http.request.uri}"], [GATE_HEADERS.method]: ["{http.request.method}"] } } },
-        handle_response: [{ match: { status_code: [2] }, routes: [{ handle: toApp }] }],
+        handle_response: [{ match: { status_code: [2] }, routes: [{ handle: toApp(input, host, "public") }] }],
       },
     ],
   };

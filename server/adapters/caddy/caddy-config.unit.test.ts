@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { TOKEN_PATTERN } from "../../modules/gateway/gateway-files";
-import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, CLIENT_IP_HEADER, GATE_HEADERS, type ProxyInput } from "./caddy-config";
+import { APP_AUTH_PATH, APP_COOKIE, buildCaddyConfig, CLIENT_IP_HEADER, GATE_HEADERS, OWNER_SIGN_IN_NAME, SIGN_IN_HEADER_ALIASES, type ProxyInput } from "./caddy-config";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type AnyRoute = any;
@@ -15,7 +15,7 @@ const base: ProxyInput = {
   adminSocket: "/run/caddy-admin.sock",
   shellSocket: "/run/web.sock",
   gateSocket: "/run/gate.sock",
-  gateway: { grants: "/data/gateway/grants", stopped: "/data/gateway/stopped", sockets: "/data/gateway/sockets" },
+  gateway: { grants: "/data/gateway/grants", stopped: "/data/gateway/stopped", sockets: "/data/gateway/sockets", signIn: "/data/gateway/sign-in" },
   tokenPattern: TOKEN_PATTERN,
   tls: { mode: "internal" },
 };
@@ -27,6 +27,11 @@ const subroutes = (cfg: AnyRoute): AnyRoute[] => appRoute(cfg).handle[0].routes;
 const ownerRoute = (cfg: AnyRoute) => subroutes(cfg).find((r) => r.match?.[0]?.file);
 const gateRoute = (cfg: AnyRoute) => subroutes(cfg)[subroutes(cfg).length - 1];
 const LABEL = "{http.request.host.labels.2}";
+/** What an owner's request runs once it may pass (after the stopped check), and a public one after the gate. */
+const ownerToApp = (cfg: AnyRoute): AnyRoute[] => ownerRoute(cfg).handle[0].routes[1].handle;
+const publicToApp = (cfg: AnyRoute): AnyRoute[] => gateRoute(cfg).handle[0].handle_response[0].routes[0].handle;
+/** The proxy for apps that do not sign in by header: the second handler's fallback route. */
+const plainProxy = (toApp: AnyRoute[]) => toApp[1].routes[1].handle[0];
 
 describe("buildCaddyConfig: apps", () => {
   const cfg = build();
@@ -64,11 +69,11 @@ describe("buildCaddyConfig: apps", () => {
     expect(inner[0].match).toEqual([{ file: { root: "/data/gateway/stopped", try_files: [`/${LABEL}`] } }]);
     expect(inner[0].handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
     expect(inner[0].handle[0].body).toContain("stopped");
-    expect(inner[1].handle[1]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: `unix//data/gateway/sockets/${LABEL}.sock` }] });
+    expect(plainProxy(inner[1].handle)).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: `unix//data/gateway/sockets/${LABEL}.sock` }] });
   });
 
   it("keeps an app's cookies on its own host and lets only the shell frame it", () => {
-    const proxy = ownerRoute(cfg).handle[0].routes[1].handle[1];
+    const proxy = plainProxy(ownerToApp(cfg));
     const [rule] = proxy.headers.response.replace["Set-Cookie"];
     const strip = (c: string) => c.replace(new RegExp(rule.search_regexp.replace("(?i)", ""), "gi"), rule.replace);
     expect(strip("big=1; Domain=pcc.localhost; Path=/")).toBe("big=1; Path=/");
@@ -90,7 +95,7 @@ describe("buildCaddyConfig: apps", () => {
     // 2xx (a public path) continues to the app; anything else is the gate's own answer.
     expect(h.handle_response).toHaveLength(1);
     expect(h.handle_response[0].match).toEqual({ status_code: [2] });
-    expect(h.handle_response[0].routes[0].handle[1].upstreams[0].dial).toBe(`unix//data/gateway/sockets/${LABEL}.sock`);
+    expect(plainProxy(publicToApp(cfg)).upstreams[0].dial).toBe(`unix//data/gateway/sockets/${LABEL}.sock`);
   });
 
   it("numbers the app label from the right after the domain's own labels", () => {
@@ -101,7 +106,7 @@ describe("buildCaddyConfig: apps", () => {
   });
 
   describe("strips the PCC cookie and the gate's headers before proxying", () => {
-    const headers = ownerRoute(cfg).handle[0].routes[1].handle[0];
+    const headers = ownerToApp(cfg)[0];
     const rules: { search_regexp: string; replace: string }[] = headers.request.replace.Cookie;
     // Caddy applies each rule in order with Go's ReplaceAllString: a global replace.
     const strip = (cookie: string) => rules.reduce((v, r) => v.replace(new RegExp(r.search_regexp, "g"), r.replace), cookie);
@@ -113,7 +118,7 @@ describe("buildCaddyConfig: apps", () => {
     });
 
     it("is the same for public requests", () => {
-      expect(gateRoute(cfg).handle[0].handle_response[0].routes[0].handle[0]).toEqual(headers);
+      expect(publicToApp(cfg)[0]).toEqual(headers);
     });
 
     it.each([
@@ -126,6 +131,52 @@ describe("buildCaddyConfig: apps", () => {
       ["x__Host-pcc_app=keep; b=2", "x__Host-pcc_app=keep; b=2"],
     ])("%s -> %s", (input, output) => {
       expect(strip(input)).toBe(output);
+    });
+  });
+
+  describe("header sign-in (spec auth: {method: header}), found per host in gateway/sign-in/<host>/<Header>", () => {
+    const signInRoute = (toApp: AnyRoute[]) => toApp[1].routes[0];
+    const inner = (toApp: AnyRoute[]) => signInRoute(toApp).handle[0].routes;
+    const H = "{http.regexp.pcc_sign_in.1}";
+
+    it("is chosen by a file for this host, not by Caddy's config, and ends there", () => {
+      for (const toApp of [ownerToApp(cfg), publicToApp(cfg)]) {
+        expect(signInRoute(toApp).match).toEqual([{ file: { root: "/data/gateway/sign-in", try_files: [`/${LABEL}/*`] } }]);
+        expect(signInRoute(toApp).terminal).toBe(true);
+        const { name, pattern } = inner(toApp)[0].match[0].vars_regexp["{http.matchers.file.relative}"];
+        expect(name).toBe("pcc_sign_in");
+        const re = new RegExp(pattern);
+        expect(re.exec("/wiki/X-Webauth-User")?.[1]).toBe("X-Webauth-User");
+        for (const bad of ["/wiki/.tmp", "/wiki/Bad Name", "/wiki/a/b", "/wiki/X:y", "/Wiki/Remote-User"]) expect(re.test(bad), bad).toBe(false);
+        // Any other name there (never written by PCC) refuses the request rather than pass it unstripped.
+        expect(inner(toApp)[1].match).toBeUndefined();
+        expect(inner(toApp)[1].handle[0]).toMatchObject({ handler: "static_response", status_code: 503 });
+      }
+    });
+
+    it("owner: deletes every client copy of the header, its aliases and underscored names, then sets it", () => {
+      const [strip, proxy] = inner(ownerToApp(cfg))[0].handle;
+      expect(strip).toEqual({ handler: "headers", request: { delete: [...SIGN_IN_HEADER_ALIASES, H, "*_*"] } });
+      expect(SIGN_IN_HEADER_ALIASES).toEqual(expect.arrayContaining(["Remote-User", "X-Remote-User", "X-Forwarded-User", "X-Forwarded-Email", "Remote-Email", "Remote-Name", "Remote-Groups"]));
+      // Set inside reverse_proxy: after it dropped the headers the client's Connection header lists.
+      expect(proxy.handler).toBe("reverse_proxy");
+      expect(proxy.headers.request).toEqual({ set: { [H]: [OWNER_SIGN_IN_NAME] } });
+      expect(OWNER_SIGN_IN_NAME).toBe("owner");
+      expect(proxy.upstreams).toEqual(plainProxy(ownerToApp(cfg)).upstreams);
+    });
+
+    it("public paths: the same deletions and never the header", () => {
+      const [strip, proxy] = inner(publicToApp(cfg))[0].handle;
+      expect(strip).toEqual(inner(ownerToApp(cfg))[0].handle[0]);
+      expect(proxy.headers.request).toBeUndefined();
+      expect(JSON.stringify(publicToApp(cfg))).not.toContain(OWNER_SIGN_IN_NAME);
+    });
+
+    it("apps that do not sign in by header are proxied as before, nothing set", () => {
+      for (const toApp of [ownerToApp(cfg), publicToApp(cfg)]) {
+        expect(toApp[1].routes[1].match).toBeUndefined();
+        expect(plainProxy(toApp).headers.request).toBeUndefined();
+      }
     });
   });
 

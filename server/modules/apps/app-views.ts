@@ -1,3 +1,4 @@
+import { OWNER_SIGN_IN_NAME } from "../../adapters/caddy/caddy-config";
 import type { AppRuntime } from "../runtime/app-runtime";
 import type { HealthMonitor } from "../runtime/health-monitor";
 import type { AppSpec } from "../spec";
@@ -56,7 +57,11 @@ export async function describeApp(rec: AppRecord | BrokenRecord, d: DescribeDeps
     return { ...base, iconUrl: null, status: "broken", error: rec.error, url: null, urls: [], ports: [], grants: { internet: false, lan: false, devices: [], ports: {} }, services: [] };
   }
   const { spec, grants } = rec;
-  const urls = spec.ingress.map((g) => ({ name: g.name, url: `${d.appUrl(g.subdomain)}/` }));
+  const urls = spec.ingress.map((g) => ({
+    name: g.name,
+    url: `${d.appUrl(g.subdomain)}/`,
+    signIn: g.auth.method === "header" ? { header: g.auth.header, user: OWNER_SIGN_IN_NAME } : null,
+  }));
   const health = d.health.status(row.id);
   let status: AppStatus;
   let error: string | null = null;

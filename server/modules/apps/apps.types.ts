@@ -65,7 +65,8 @@ export type InstalledApp = {
   error: string | null;
   /** The main web address, if the app has one. */
   url: string | null;
-  urls: { name: string; url: string }[];
+  /** `signIn`: the app signs the owner in by this header, which PCC sets to `user` on the owner's requests only. */
+  urls: { name: string; url: string; signIn: { header: string; user: string } | null }[];
   ports: { name: string; protocol: "tcp" | "udp"; hostPort: number }[];
   grants: Granted;
   services: { name: string; state: string; restarts: number; reason: string | null }[];

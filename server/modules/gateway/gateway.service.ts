@@ -5,7 +5,8 @@ import type { GatewayFiles } from "./gateway-files";
 import type { IngressForwarder, Upstream } from "./ingress-forwarder";
 
 /** What the gateway must serve for one installed app host. */
-export type GatewayHost = { host: string; appId: string; stopped: boolean; publicPaths: string[] };
+/** `signInHeader`: the header the app trusts for the owner's identity (spec `auth: {method: header}`), or null. */
+export type GatewayHost = { host: string; appId: string; stopped: boolean; publicPaths: string[]; signInHeader: string | null };
 
 /**
  * Serves installed apps at their hosts: the socket Caddy dials, the "stopped" marker and the
@@ -63,6 +64,9 @@ export class GatewayService {
         await this.files.setStopped(h.host, h.stopped);
         this.upstreams.delete(h.host);
       }
+      // Before the socket opens: an app that trusts a header is never reachable while Caddy would still
+      // pass a client's copy of it.
+      if (before?.signInHeader !== h.signInHeader) await this.files.setSignIn(h.host, h.signInHeader);
       if (!this.forwarder.has(h.host)) await this.forwarder.open(h.host);
     }
     this.hosts = next;

@@ -10,6 +10,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  * One unix socket per app host that Caddy dials (its config names the socket by the request's host,
  * so it never changes when apps come and go). Each connection is piped to the app's container as it
  * is now; if the app is down, the connection is closed and Caddy shows its "not answering" page.
+ * It stays a byte pipe: the app sees the request exactly as Caddy wrote it, which is what header
+ * sign-in relies on (Caddy strips and sets the header; see caddy-config.ts).
  */
 export class IngressForwarder {
   private readonly servers = new Map<string, net.Server>();
