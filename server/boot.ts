@@ -6,6 +6,7 @@ import { migrate, openDb } from "./adapters/db/db";
 import { startCaddy } from "./host/caddy-service";
 import { blockedAncestor, CADDY_USER, ensureCaddyUser, shareWithCaddy, type Ids } from "./host/caddy-user";
 import { startPodmanService } from "./host/podman-service";
+import { waitForCertificates } from "./adapters/caddy/tls-probe";
 import { privatizeDataDir } from "./host/private-files";
 import { Supervised } from "./host/supervised";
 import { createCertificateAskServer, createGateServer, createHttpServer } from "./http/http-server";
@@ -117,6 +118,15 @@ export async function boot(config: Config, log: Logger) {
       servers.push(ask);
     }
     await services.proxy.reload();
+    // Caddy makes its own CA's certificates in the background: "ready" waits until it can serve the shell
+    // and an app name, so the first request never meets a handshake without a certificate. A public CA's
+    // can take minutes and must not hold the start; Caddy serves those names once it has them.
+    if (config.tls === "internal") {
+      const address = config.bindAddress === "0.0.0.0" || config.bindAddress === "::" ? "127.0.0.1" : config.bindAddress;
+      if (!(await waitForCertificates(address, config.httpsPort, [config.domain, `pcc-probe.${config.domain}`], 30_000))) {
+        log.warn("Caddy has no certificate for this PCC's names yet; browsers may see a TLS error until it does");
+      }
+    }
 
     let nextHandler = null;
     if (config.web) {
