@@ -149,8 +149,12 @@ describe("logs and stats of apps: tail, follow, since, masked secrets, CLI and t
       await waitFor("a tick while following", async () => /chatty: tick \d+ token=\*{6}/.test(out), 30_000);
       expect(out).not.toMatch(/chatty: starting/);
       // A restart ends Podman's stream; the follow picks up the new run.
+      const restartedAt = Date.now();
       expect(pcc.cli("app", "restart", "chatty").code).toBe(0);
-      await waitFor("the restarted app's first line", async () => out.includes(`chatty: starting with token=${MASK}`), 30_000);
+      const restartMs = Date.now() - restartedAt;
+      await waitFor("the restarted app's first line", async () => out.includes(`chatty: starting with token=${MASK}`), 30_000).catch((err) => {
+        throw new Error(`${String(err)} (the restart took ${restartMs} ms); what the follow printed:\n${out.slice(-1500)}`);
+      });
       expect(out.includes(token)).toBe(false);
     } finally {
       cli.kill("SIGINT");

@@ -140,11 +140,35 @@ export class AppObserve {
    */
   private async *follow(service: string, container: string, from: Date, signal: AbortSignal): AsyncGenerator<AppLogLine> {
     let since = from;
+    let run: string | null = null;
+    // The last lines the stream gave: some may be the next run's, which a re-read from its start must not repeat.
+    let recent: string[] = [];
     while (!signal.aborted) {
       const info = await this.d.engine.inspectContainer(container).catch(() => null);
       if (info?.state === "running") {
+        const started = info.startedAt ?? null;
+        let skip = new Map<string, number>();
+        if (run !== null && started && started !== run) {
+          // A new run: all of it, from its start. Podman ends a follow only once it has seen the container
+          // die, and that end can reach PCC after a quick restart has written its first lines, so "from
+          // when the last stream ended" would lose them.
+          since = new Date(started);
+          for (const k of recent) skip.set(k, (skip.get(k) ?? 0) + 1);
+        }
+        run = started;
+        recent = [];
         try {
-          yield* this.lines(service, container, { follow: true, since, signal });
+          for await (const l of this.lines(service, container, { follow: true, since, signal })) {
+            const key = `${l.stream}\n${l.time}\n${l.text}`;
+            const n = skip.get(key) ?? 0;
+            if (n > 0) {
+              skip.set(key, n - 1);
+              continue;
+            }
+            recent.push(key);
+            if (recent.length > 200) recent.shift();
+            yield l;
+          }
         } catch (err) {
           if (!signal.aborted) this.d.log.warn({ container, err }, "following logs failed; retrying");
         }

@@ -43,7 +43,14 @@ class FakeObserver implements ContainerObserver {
   readonly samples = new Map<string, ContainerSample>();
   readonly calls: { container: string; opts: LogOptions }[] = [];
   private readonly waiting = new Set<() => void>();
+  /** Containers whose follow streams end now (as Podman's do once it sees the container die). */
+  private readonly ending = new Set<string>();
   volumeBytes: number | null = 4096;
+
+  end(container: string) {
+    this.ending.add(container);
+    for (const w of this.waiting) w();
+  }
 
   write(container: string, line: LogLine) {
     this.lines.set(container, [...(this.lines.get(container) ?? []), line]);
@@ -59,12 +66,14 @@ class FakeObserver implements ContainerObserver {
     let sent = this.lines.get(container)!.length;
     yield* opts.tail === undefined ? all : opts.tail === 0 ? [] : all.slice(-opts.tail);
     if (!opts.follow) return;
-    while (!opts.signal?.aborted) {
+    this.ending.delete(container);
+    while (!opts.signal?.aborted && !this.ending.has(container)) {
       await new Promise<void>((r) => {
         const wake = () => (this.waiting.delete(wake), r());
         this.waiting.add(wake);
         opts.signal?.addEventListener("abort", wake, { once: true });
       });
+      if (this.ending.has(container)) return;
       const now = this.lines.get(container)!;
       yield* now.slice(sent);
       sent = now.length;
@@ -104,9 +113,12 @@ async function setup(now = () => Date.UTC(2026, 0, 1, 0, 1, 0)) {
   );
   const observer = new FakeObserver();
   const running = new Set(Object.values(resources.containers));
-  const engine = { inspectContainer: async (name: string) => ({ name, state: running.has(name) ? ("running" as const) : ("exited" as const), ip: null, labels: {}, exitCode: null }) };
+  const startedAt = new Map<string, string>();
+  const engine = {
+    inspectContainer: async (name: string) => ({ name, state: running.has(name) ? ("running" as const) : ("exited" as const), ip: null, labels: {}, exitCode: null, startedAt: startedAt.get(name) ?? null }),
+  };
   const observe = new AppObserve({ repo, box, observer, engine, log: silentLogger(), now, followPollMs: 10 });
-  return { observe, observer, web: resources.containers.web!, store: resources.containers.store!, volume: resources.volumes.data!, running };
+  return { observe, observer, web: resources.containers.web!, store: resources.containers.store!, volume: resources.volumes.data!, running, startedAt };
 }
 
 const collect = async (g: AsyncIterable<AppLogLine>) => {
@@ -189,6 +201,45 @@ describe("AppObserve.logs", () => {
     expect((await next).value?.text).toBe("store is back");
     ac.abort();
     await it.return(undefined);
+  });
+});
+
+describe("AppObserve.logs after a quick restart", () => {
+  it("gives the new run from its start even when the old stream's end arrives after it began, and repeats nothing", async () => {
+    let clock = Date.UTC(2026, 0, 1, 0, 1, 0);
+    const { observe, observer, web, store, running, startedAt } = await setup(() => clock);
+    observer.lines.set(web, []);
+    observer.lines.set(store, []);
+    running.delete(store);
+    startedAt.set(web, t(30));
+    const ac = new AbortController();
+    const it = await observe.logs("kv", { follow: true, signal: ac.signal });
+    const got: string[] = [];
+    const reader = (async () => {
+      for await (const l of { [Symbol.asyncIterator]: () => it }) got.push(l.text);
+    })();
+    const until = async (what: () => boolean) => {
+      for (let i = 0; i < 200 && !what(); i++) await new Promise((r) => setTimeout(r, 5));
+      expect(what()).toBe(true);
+    };
+    await until(() => observer.calls.some((c) => c.container === web && c.opts.follow));
+    observer.write(web, { stream: "stdout", time: t(65), text: "tick 1" });
+    await until(() => got.includes("tick 1"));
+
+    // A restart: the new run starts at 68 and writes two lines; the old stream gave the first one before
+    // it ended, and PCC learns of the end only at 70.
+    startedAt.set(web, t(68));
+    observer.write(web, { stream: "stdout", time: t(68), text: "starting" });
+    await until(() => got.includes("starting"));
+    observer.end(web);
+    observer.lines.set(web, [...observer.lines.get(web)!, { stream: "stdout", time: t(69), text: "listening" }]);
+    clock = Date.UTC(2026, 0, 1, 0, 1, 10);
+    await until(() => got.includes("listening"));
+    expect(got).toEqual(["tick 1", "starting", "listening"]);
+    const follows = observer.calls.filter((c) => c.container === web && c.opts.follow);
+    expect(follows.at(-1)!.opts.since!.toISOString()).toBe(new Date(t(68)).toISOString());
+    ac.abort();
+    await reader.catch(() => undefined);
   });
 });
 
