@@ -9,14 +9,18 @@ const STOP_GRACE_MS = 10_000;
 
 /**
  * If PCC died without cleaning up (SIGKILL, power loss), its helpers may still run and hold the
- * sockets and ports: end them before starting fresh ones.
+ * sockets and ports: end them before starting fresh ones. Only a process that is this PCC's own helper
+ * (its name and the argument that names this PCC's files, such as its socket or config path): pids are
+ * reused, and a pid file left by a helper that has since gone may name another program by now, even
+ * another PCC's helper of the same name.
  */
-function killStale(pidFile: string, cmd: string, log: Logger) {
+export function killStale(pidFile: string, cmd: string, own: string, log: Logger) {
   let pid = 0;
   try {
     pid = Number(fs.readFileSync(pidFile, "utf8"));
     const comm = fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
-    if (comm !== cmd) return;
+    const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    if (comm !== cmd || !args.includes(own)) return;
   } catch {
     return;
   }
@@ -31,8 +35,9 @@ function killStale(pidFile: string, cmd: string, log: Logger) {
 
 /** Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). */
 export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string, comm = cmd): Child {
-  // `comm` is the name the process ends up with (Caddy is started through setpriv, which execs it).
-  killStale(pidFile, comm, log);
+  // `comm` is the name the process ends up with (Caddy is started through setpriv, which execs it); its
+  // last argument names this PCC's own files (a socket, a config), so it tells our helper from another's.
+  killStale(pidFile, comm, args.at(-1) ?? "", log);
   const out = fs.openSync(logFile, "a", 0o600);
   // Its own process group: Ctrl-C in the owner's terminal signals only PCC, which then stops the apps
   // while Podman still runs, and ends its helpers itself.
@@ -43,6 +48,12 @@ export function startChild(name: string, cmd: string, args: string[], env: NodeJ
   proc.on("exit", (code, signal) => {
     exited = true;
     log.info({ name, code, signal }, "helper exited");
+    // A pid file naming a process that is gone would name a stranger once the pid is reused.
+    try {
+      if (fs.readFileSync(pidFile, "utf8") === String(proc.pid)) fs.rmSync(pidFile, { force: true });
+    } catch {
+      /* already gone or replaced */
+    }
   });
   const stop = async () => {
     if (exited) return;

@@ -358,7 +358,9 @@ export class AppsService {
       runtime: this.d.runtime,
       health: this.d.health,
       progress: this.progress.get(rec.row.id) ?? null,
-      transient: this.transient.get(rec.row.id) ?? null,
+      // A start under way that the health monitor does not watch yet (the reconciler's, at boot) is
+      // "starting": its containers can all run before the app answers.
+      transient: this.transient.get(rec.row.id) ?? (rec.row.desiredState === "running" && this.locks.busy(rec.row.id) && !this.d.health.status(rec.row.id) ? "starting" : null),
       appUrl: this.d.appUrl,
     });
   }

@@ -216,6 +216,21 @@ describe("AppsService.stop/start", () => {
   });
 });
 
+describe("AppsService status while PCC brings an app up", () => {
+  it("says starting, not running, while a start it does not watch yet is under way", async () => {
+    const { apps, health } = setup();
+    await apps.install("kv", { grants: free.grants });
+    // As after a restart of PCC: not watched yet, containers running, the reconciler still waiting for it.
+    health.untrack("kv");
+    let release = () => undefined as void;
+    const starting = apps.locks.run("kv", () => new Promise<void>((r) => (release = r)));
+    expect((await apps.get("kv")).status).toBe("starting");
+    release();
+    await starting;
+    expect((await apps.get("kv")).status).toBe("running");
+  });
+});
+
 describe("AppsService.reconfigure", () => {
   it("moves a port and changes a setting by recreating the containers, keeping volumes and secrets", async () => {
     const { apps, engine, repo } = setup();
