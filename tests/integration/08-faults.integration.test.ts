@@ -236,7 +236,10 @@ describe("faults: kill -9 at every journal boundary, dying helpers and container
     while (Date.now() - since < CONVERGE_MS) {
       const p = pcc.proc!;
       if (p.exitCode !== null || p.signalCode !== null) throw new Error(`${fault}: PCC died while recovering (${p.signalCode ?? p.exitCode}; PCC_CRASH_AT=${env.PCC_CRASH_AT})`);
-      seen ||= !!(await Promise.resolve(observed?.()).catch(() => false));
+      // Inside the promise: a check that throws (a pid file the restarted helper has not written yet) is a "no".
+      seen ||= !!(await Promise.resolve()
+        .then(() => observed?.())
+        .catch(() => false));
       if (seen) {
         for (const alt of alternatives ?? [want[APP]!]) {
           want[APP] = alt;
