@@ -1,18 +1,13 @@
-import { createPrivateKey, type KeyObject } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { MemoryCatalogSourcesRepository } from "../../adapters/db/catalog-sources-repository";
-import { DomainError } from "../../errors";
-import { rejection, silentLogger } from "../../testing/fakes";
+import { FolderReader } from "./source-fetch";
 import { minimalSpec } from "../spec/spec-fixtures";
-import { Catalog } from "./catalog";
-import { FolderReader, type SourceReader } from "./source-fetch";
-import { newKeyPair, publishSource, signIndex } from "./source-publish";
-import { hashFolder, treeHash } from "./tree-hash";
-import { SourcesService, newSourceId, UNSIGNED_WARNING } from "./sources.service";
+import { publishSource } from "./source-publish";
+import { errorOf, keys, resign, sourcesFixture, writeApp } from "./sources-fixtures";
+import { hashFolder } from "./tree-hash";
+import { newSourceId, UNSIGNED_WARNING } from "./sources.service";
 
 let tmp: string;
 let builtIn: string;
@@ -30,48 +25,7 @@ afterEach(async () => {
   await fs.rm(tmp, { recursive: true, force: true });
 });
 
-async function writeApp(parent: string, id: string, fields: Record<string, unknown>, files: Record<string, string> = {}) {
-  await fs.mkdir(path.join(parent, id), { recursive: true });
-  await fs.writeFile(path.join(parent, id, "app.yaml"), stringify({ ...minimalSpec(), id, name: id.toUpperCase(), ...fields }));
-  for (const [name, body] of Object.entries(files)) await fs.writeFile(path.join(parent, id, name), body);
-}
-
-type Keys = { key: KeyObject; publicKey: string };
-const keys = (): Keys => {
-  const pair = newKeyPair();
-  return { key: createPrivateKey(pair.privatePem), publicKey: pair.publicKey };
-};
-
-/** A signed folder source with these apps; returns its folder. */
-async function makeSource(name: string, apps: Record<string, Record<string, unknown>>, k: Keys | null, when = new Date()): Promise<string> {
-  const dir = path.join(tmp, "sources", name);
-  await fs.rm(path.join(dir, "apps"), { recursive: true, force: true });
-  for (const [id, fields] of Object.entries(apps)) await writeApp(path.join(dir, "apps"), id, { icon: "icon.svg", ...fields }, { "icon.svg": "<svg/>" });
-  const signer = k?.key ?? keys().key;
-  vi.setSystemTime(when);
-  const r = await publishSource(dir, signer, name);
-  vi.useRealTimers();
-  expect(r.problems).toEqual([]);
-  if (!k) await fs.rm(path.join(dir, "index.json.sig"));
-  return dir;
-}
-
-function setup(opts: { readerFor?: (s: { kind: "folder" | "https"; location: string }) => SourceReader; repo?: MemoryCatalogSourcesRepository; showTestApps?: boolean } = {}) {
-  const repo = opts.repo ?? new MemoryCatalogSourcesRepository();
-  const audit = { record: vi.fn(async () => undefined) };
-  const sources: SourcesService = new SourcesService({
-    repo,
-    cacheDir: path.join(data, "catalog-sources"),
-    builtInIds: () => catalog.builtInIds(),
-    readerFor: opts.readerFor,
-    audit,
-    log: silentLogger(),
-  });
-  const catalog = new Catalog(builtIn, opts.showTestApps ?? false, sources);
-  return { repo, sources, catalog, audit };
-}
-
-const errorOf = (p: Promise<unknown>) => rejection(p, DomainError);
+const { makeSource, setup } = sourcesFixture(() => ({ tmp, builtIn, data }));
 
 describe("adding a source", () => {
   it("verifies, caches and lists a signed source's apps in the catalog, each saying where it comes from", async () => {
@@ -325,73 +279,6 @@ describe("refreshing", () => {
   });
 });
 
-describe("hostile sources", () => {
-  /** A source whose index.json is exactly `body`, signed by k. */
-  async function hostile(body: string | Buffer, k: Keys) {
-    const dir = path.join(tmp, "sources", `hostile-${Math.random().toString(36).slice(2)}`);
-    await fs.mkdir(dir, { recursive: true });
-    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-    await fs.writeFile(path.join(dir, "index.json"), bytes);
-    await fs.writeFile(path.join(dir, "index.json.sig"), signIndex(bytes, k.key));
-    return dir;
-  }
-
-  it("refuses a huge index unread", async () => {
-    const k = keys();
-    const dir = await hostile("[]", k);
-    await fs.truncate(path.join(dir, "index.json"), 64 * 1024 * 1024);
-    const e = await errorOf(setup().sources.add({ location: dir, publicKey: k.publicKey }));
-    expect(e.message).toMatch(/index\.json in .* is 67108864 bytes; the limit is 4194304/);
-  });
-
-  it("reads its own files only, even through a symlinked index", async () => {
-    const k = keys();
-    const dir = await hostile("{}", k);
-    await fs.rm(path.join(dir, "index.json"));
-    await fs.symlink("/etc/hostname", path.join(dir, "index.json"));
-    const e = await errorOf(setup().sources.add({ location: dir, publicKey: k.publicKey }));
-    expect(e.message).toMatch(/symlink that leads outside the source/);
-  });
-
-  it.each([
-    ["not JSON", "{", /is not valid JSON/],
-    ["a list", "[]", /expected object/],
-    ["another format", JSON.stringify({ format: "pcc.source/v9", name: "x", generatedAt: new Date().toISOString(), apps: [] }), /format: must be "pcc\.source\/v1"/],
-    ["apps of the wrong type", JSON.stringify({ format: "pcc.source/v1", name: "x", generatedAt: new Date().toISOString(), apps: { a: 1 } }), /apps: /],
-    ["a path trick as an id", JSON.stringify(indexWith({ id: "../../etc" })), /apps\.0\.id: must be 1-30 lower-case/],
-    ["an id with a slash", JSON.stringify(indexWith({ id: "a/b" })), /apps\.0\.id/],
-    ["a path trick as a file", JSON.stringify(indexWith({ files: [file("app.yaml"), file("../../../../root/.ssh/authorized_keys")] })), /apps\.0\.files\.1\.path: must be a relative path/],
-    ["an absolute file", JSON.stringify(indexWith({ files: [file("app.yaml"), file("/etc/passwd")] })), /files\.1\.path/],
-    ["a file listed twice", JSON.stringify(indexWith({ files: [file("app.yaml"), file("app.yaml")] })), /app\.yaml is listed twice/],
-    ["no app.yaml", JSON.stringify(indexWith({ files: [file("x.txt")] })), /must include app\.yaml/],
-    ["a huge file size", JSON.stringify(indexWith({ files: [file("app.yaml", 1e12)] })), /size: /],
-    ["a negative size", JSON.stringify(indexWith({ files: [file("app.yaml", -1)] })), /size: /],
-    ["a bad hash", JSON.stringify(indexWith({ hash: "md5:abc" })), /hash: must be "sha256:"/],
-    ["two apps with one id", JSON.stringify({ ...indexWith({}), apps: [indexWith({}).apps[0], indexWith({}).apps[0]] }), /alpha is listed twice/],
-    ["not UTF-8", Buffer.from([0x7b, 0xff, 0x7d]), /is not valid JSON/],
-  ])("refuses an index that is %s", async (_what, body, message) => {
-    const k = keys();
-    const dir = await hostile(body, k);
-    const e = await errorOf(setup().sources.add({ location: dir, publicKey: k.publicKey }));
-    expect(e.code).toBe("INVALID_INPUT");
-    expect(e.message).toMatch(message);
-  });
-
-  it("refuses an app whose listed hash does not match its listed files, and one whose files are not what the index says", async () => {
-    const k = keys();
-    const dir = await makeSource("Lies", { alpha: {}, beta: {}, gamma: {} }, k);
-    const index = JSON.parse(await fs.readFile(path.join(dir, "index.json"), "utf8"));
-    index.apps[0].hash = `sha256:${"0".repeat(64)}`;
-    index.apps[1].files[0].size += 1;
-    index.apps[1].hash = treeHash(index.apps[1].files);
-    await resign(dir, index, k);
-    const view = await setup().sources.add({ location: dir, publicKey: k.publicKey });
-    expect(view.apps.map((a) => [a.id, a.available])).toEqual([["alpha", false], ["beta", false], ["gamma", true]]);
-    expect(view.apps[0]!.problem).toMatch(/hash that does not match its own list of files/);
-    expect(view.apps[1]!.problem).toMatch(/does not match the signed index/);
-  });
-});
-
 describe("source ids", () => {
   it.each([
     ["https://apps.example.com/pcc/", [], "apps-example-com"],
@@ -404,22 +291,3 @@ describe("source ids", () => {
     expect(newSourceId(location, new Set(taken as string[]))).toBe(id);
   });
 });
-
-function file(p: string, size = 1) {
-  return { path: p, size, sha256: "a".repeat(64) };
-}
-function indexWith(app: Record<string, unknown>) {
-  return {
-    format: "pcc.source/v1",
-    name: "Hostile",
-    generatedAt: new Date().toISOString(),
-    apps: [{ id: "alpha", version: "1.0.0", hash: `sha256:${"b".repeat(64)}`, files: [file("app.yaml")], ...app }],
-  };
-}
-
-/** Writes a hand-edited index and signs it as the publisher would. */
-async function resign(dir: string, index: unknown, k: Keys) {
-  const bytes = Buffer.from(JSON.stringify(index));
-  await fs.writeFile(path.join(dir, "index.json"), bytes);
-  await fs.writeFile(path.join(dir, "index.json.sig"), signIndex(bytes, k.key));
-}
