@@ -9,7 +9,7 @@ const catalog = helloCatalog([
   { id: "second", name: "Second" },
   { id: "third", name: "Third" },
 ]);
-const env = usePcc({ catalogDir: catalog });
+const env = usePcc({ catalog });
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

@@ -8,7 +8,7 @@ const catalog = helloCatalog([
   { id: "hello", name: "Hello" },
   { id: "second", name: "Second" },
 ]);
-const env = usePcc({ catalogDir: catalog });
+const env = usePcc({ catalog });
 const PHONE = { width: 390, height: 844 };
 
 test.use({ viewport: PHONE, isMobile: true, hasTouch: true });

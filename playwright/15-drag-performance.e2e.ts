@@ -6,7 +6,7 @@ import { box, claimOwner, helloCatalog, installWithCli, signInContext } from "./
 // more than 50 ms (no "long task"), and the window stays under the pointer the whole way.
 const IDS = ["hello", ...Array.from({ length: 7 }, (_, i) => `hello-${i + 2}`)];
 const catalog = helloCatalog(IDS.map((id, i) => ({ id, name: i === 0 ? "Hello" : `Hello ${i + 1}` })));
-const env = usePcc({ catalogDir: catalog });
+const env = usePcc({ catalog });
 
 test.use({ viewport: { width: 1440, height: 900 } });
 

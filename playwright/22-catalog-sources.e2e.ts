@@ -9,9 +9,9 @@ import { claimInBrowser, openStore, openSystemTab, passStepUp } from "./store-he
 // Sources in the Settings window: a signed folder source added with its publisher's key (the fingerprint
 // shown to compare), its app installed from the store; an unsigned one, trusted explicitly and flagged
 // loudly wherever it shows; refresh and remove.
-const root = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-e2e-sources-"));
-const signedDir = path.join(root, "signed");
-const unsignedDir = path.join(root, "unsigned");
+let root = "";
+let signedDir = "";
+let unsignedDir = "";
 const publisher = testKey();
 
 const env = usePcc();
@@ -21,6 +21,9 @@ let context: BrowserContext;
 let page: Page;
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-e2e-sources-"));
+  signedDir = path.join(root, "signed");
+  unsignedDir = path.join(root, "unsigned");
   helloAs(signedDir, "greeter", "Greeter");
   await sign(signedDir, publisher, "Good apps");
   helloAs(unsignedDir, "loose", "Loose");
@@ -32,7 +35,7 @@ test.beforeAll(async ({ browser }) => {
 });
 test.afterAll(async () => {
   await context?.close();
-  fs.rmSync(root, { recursive: true, force: true });
+  if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
 test("a signed source: added with its key, its fingerprint shown, its app installed from the store", async () => {

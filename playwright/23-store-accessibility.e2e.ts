@@ -14,8 +14,7 @@ import { helloWith, openAppSettings, openStore, openSystemTab, TINY_PNG } from "
 // Credentials tabs, and the Sources settings, scanned by axe-core in the light and the dark theme (as
 // 14-accessibility does for the rest of the shell): no serious or critical WCAG 2.1 A/AA violation.
 
-const catalog = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-e2e-a11y-catalog-"));
-const sources = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-e2e-a11y-sources-"));
+let sources = "";
 const developer = testKey();
 const publisher = testKey();
 const ports = { asker: 0, paid: 0 };
@@ -39,13 +38,31 @@ permissions:
 `;
 }
 
-const env = usePcc({ catalogDir: catalog });
+const env = usePcc({
+  async catalog(dir) {
+    ports.asker = await freePort();
+    ports.paid = await freePort();
+    helloWith(dir, "hello", "Hello");
+    helloWith(dir, "asker", "Asker", asks(ports.asker), { "screenshots/1.png": TINY_PNG });
+    helloWith(
+      dir,
+      "paid",
+      "Paid",
+      `${asks(ports.paid)}license:\n  price: { amount: 4, currency: EUR }\n  purchaseUrl: https://developer.example/buy\n  publicKey: ${developer.publicKey}\n`,
+      { "screenshots/1.png": TINY_PNG },
+    );
+    // Another category, so the store shows its category filter.
+    const paid = path.join(dir, "paid/app.yaml");
+    fs.writeFileSync(paid, fs.readFileSync(paid, "utf8").replace(/^category: utilities$/m, "category: finance"));
+  },
+});
 
 let cookie = "";
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   cookie = await claimOwner(env.pcc);
   installWithCli(env.pcc, "asker");
+  sources = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-e2e-a11y-sources-"));
   helloAs(path.join(sources, "signed"), "greeter", "Greeter");
   await sign(path.join(sources, "signed"), publisher, "Good apps");
   helloAs(path.join(sources, "unsigned"), "loose", "Loose");
@@ -60,27 +77,11 @@ test.beforeAll(async () => {
   }
 });
 
-// Written before the PCC boots (usePcc's beforeAll reads the catalog folder as it is).
-ports.asker = await freePort();
-ports.paid = await freePort();
-helloWith(catalog, "hello", "Hello");
-helloWith(catalog, "asker", "Asker", asks(ports.asker), { "screenshots/1.png": TINY_PNG });
-helloWith(
-  catalog,
-  "paid",
-  "Paid",
-  `${asks(ports.paid)}license:\n  price: { amount: 4, currency: EUR }\n  purchaseUrl: https://developer.example/buy\n  publicKey: ${developer.publicKey}\n`,
-  { "screenshots/1.png": TINY_PNG },
-);
-// Another category, so the store shows its category filter.
-fs.writeFileSync(path.join(catalog, "paid/app.yaml"), fs.readFileSync(path.join(catalog, "paid/app.yaml"), "utf8").replace(/^category: utilities$/m, "category: finance"));
-
 test.beforeEach(async ({ context }) => {
   await signInContext(context, env.pcc, cookie);
 });
 test.afterAll(() => {
-  fs.rmSync(catalog, { recursive: true, force: true });
-  fs.rmSync(sources, { recursive: true, force: true });
+  if (sources) fs.rmSync(sources, { recursive: true, force: true });
 });
 
 type Finding = { where: string; rule: string; impact: string; targets: string[] };

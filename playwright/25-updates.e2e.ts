@@ -10,9 +10,7 @@ import { openAppSettings, openSystemTab } from "./store-helpers";
 // automatic policy), says what it asks for, installs on a tap and lands in the history; each app's
 // policy is chosen there. Scanned by axe-core like the other windows.
 
-const catalog = helloCatalog([{ id: "notes", name: "Notes" }]);
-const yaml = path.join(catalog, "notes", "app.yaml");
-const env = usePcc({ catalogDir: catalog });
+const env = usePcc({ catalog: helloCatalog([{ id: "notes", name: "Notes" }]) });
 let cookie = "";
 
 test.beforeAll(async () => {
@@ -20,11 +18,10 @@ test.beforeAll(async () => {
   cookie = await claimOwner(env.pcc);
   installWithCli(env.pcc, "notes");
   // Version 2 asks for the internet: the automatic policy must leave it to the owner.
+  const yaml = path.join(env.catalogDir, "notes", "app.yaml");
   const v1 = fs.readFileSync(yaml, "utf8");
   fs.writeFileSync(yaml, `${v1.replace(/^version: 1\.0\.0$/m, "version: 2.0.0")}releaseNotes: Sync with the cloud.\npermissions:\n  internet: true\n`);
 });
-
-test.afterAll(() => fs.rmSync(catalog, { recursive: true, force: true }));
 
 test("an update that asks for new access waits for the owner, installs on a tap, and shows in the history", async ({ page, context }) => {
   test.setTimeout(180_000);

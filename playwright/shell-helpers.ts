@@ -23,16 +23,16 @@ export async function signInContext(context: BrowserContext, pcc: PccInstance, c
   await context.addCookies([{ name: cookie.slice(0, eq), value: cookie.slice(eq + 1), url: pcc.shellUrl, secure: true, httpOnly: true, sameSite: "Lax" }]);
 }
 
-/** A catalog of copies of the hello app under other ids and names (each builds offline from busybox). */
-export function helloCatalog(apps: { id: string; name: string }[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-shell-catalog-"));
-  const src = path.join(ROOT, "apps-catalog/hello");
-  for (const { id, name } of apps) {
-    fs.cpSync(src, path.join(dir, id), { recursive: true });
-    const yaml = path.join(dir, id, "app.yaml");
-    fs.writeFileSync(yaml, fs.readFileSync(yaml, "utf8").replace(/^id: hello$/m, `id: ${id}`).replace(/^name: Hello$/m, `name: ${name}`));
-  }
-  return dir;
+/** Fills a catalog (usePcc's `catalog`) with copies of the hello app under other ids and names (each builds offline from busybox). */
+export function helloCatalog(apps: { id: string; name: string }[]): (dir: string) => void {
+  return (dir) => {
+    const src = path.join(ROOT, "apps-catalog/hello");
+    for (const { id, name } of apps) {
+      fs.cpSync(src, path.join(dir, id), { recursive: true });
+      const yaml = path.join(dir, id, "app.yaml");
+      fs.writeFileSync(yaml, fs.readFileSync(yaml, "utf8").replace(/^id: hello$/m, `id: ${id}`).replace(/^name: Hello$/m, `name: ${name}`));
+    }
+  };
 }
 
 export function installWithCli(pcc: PccInstance, ...ids: string[]) {

@@ -8,7 +8,11 @@ import { killStale } from "./child";
 
 describe("killStale", () => {
   const pids: number[] = [];
-  afterEach(() => pids.splice(0).forEach((pid) => (alive(pid) ? process.kill(pid, "SIGKILL") : undefined)));
+  const dirs: string[] = [];
+  afterEach(() => {
+    pids.splice(0).forEach((pid) => (alive(pid) ? process.kill(pid, "SIGKILL") : undefined));
+    dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  });
   /** A leftover helper: not our child (as after a crash of PCC), its last argument naming its PCC's files. */
   const start = (marker: string) => {
     const out = execFileSync("sh", ["-c", `"$0" -e "setTimeout(() => {}, 30000)" "$1" >/dev/null 2>&1 & echo $!`, process.execPath, marker], { encoding: "utf8" });
@@ -17,7 +21,9 @@ describe("killStale", () => {
     return { pid };
   };
   const pidFile = (pid: number) => {
-    const f = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pcc-child-")), "helper.pid");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-child-"));
+    dirs.push(dir);
+    const f = path.join(dir, "helper.pid");
     fs.writeFileSync(f, String(pid));
     return f;
   };

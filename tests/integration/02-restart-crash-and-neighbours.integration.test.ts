@@ -8,15 +8,19 @@ const labels = { "pcc.managed": "true", "pcc.app": "ghost" };
 
 describe("state survives restarts and crashes", () => {
   const instances: PccInstance[] = [];
+  const catalogs: string[] = [];
   afterAll(async () => {
     for (const p of instances) {
       await p.stop();
       await p.cleanup();
     }
+    for (const dir of catalogs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("brings every app back to the state the owner left it in, after a clean stop", async () => {
-    const pcc = await PccInstance.start({ catalogDir: makeTestCatalog() });
+    const catalogDir = makeTestCatalog();
+    catalogs.push(catalogDir);
+    const pcc = await PccInstance.start({ catalogDir });
     instances.push(pcc);
     const session = await pcc.claim();
     expect(pcc.cli("app", "install", "hello").code).toBe(0);
