@@ -1,5 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { scan as axeScan, type Finding } from "./axe-scan";
 import { usePcc } from "./pcc-fixture";
 import { claimOwner, installWithCli, signInContext } from "./shell-helpers";
 
@@ -19,18 +19,8 @@ test.beforeEach(async ({ context }) => {
   await signInContext(context, env.pcc, cookie);
 });
 
-type Finding = { where: string; rule: string; impact: string; targets: string[] };
-
 async function scan(page: Page, where: string, findings: Finding[], include?: string) {
-  // Let entrance animations finish: a half-faded sheet has half its contrast.
-  await page.waitForTimeout(250);
-  let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).exclude("iframe");
-  if (include) builder = builder.include(include);
-  const result = await builder.analyze();
-  for (const v of result.violations) {
-    if (v.impact !== "serious" && v.impact !== "critical") continue;
-    findings.push({ where, rule: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) });
-  }
+  findings.push(...(await axeScan(page, where, include)));
 }
 
 /** Opens one window alone (the others closed), maximized so nothing overlaps what is scanned. */

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { helloAs, sign, testKey } from "../tests/helpers/catalog-sources";
 import { freePort } from "../tests/helpers/pcc-instance";
+import { scan as axeScan, type Finding } from "./axe-scan";
 import { usePcc } from "./pcc-fixture";
 import { claimOwner, expectTouchTargets, installWithCli, signInContext } from "./shell-helpers";
 import { helloWith, openAppSettings, openStore, openSystemTab, TINY_PNG } from "./store-helpers";
@@ -84,18 +84,8 @@ test.afterAll(() => {
   if (sources) fs.rmSync(sources, { recursive: true, force: true });
 });
 
-type Finding = { where: string; rule: string; impact: string; targets: string[] };
-
 async function scan(page: Page, where: string, findings: Finding[], include?: string) {
-  // Let entrance animations finish: a half-faded sheet has half its contrast.
-  await page.waitForTimeout(250);
-  let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).exclude("iframe");
-  if (include) builder = builder.include(include);
-  const result = await builder.analyze();
-  for (const v of result.violations) {
-    if (v.impact !== "serious" && v.impact !== "critical") continue;
-    findings.push({ where, rule: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) });
-  }
+  findings.push(...(await axeScan(page, where, include)));
 }
 
 for (const theme of ["light", "dark"] as const) {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
+import { scan, switchTheme } from "./axe-scan";
 import { usePcc } from "./pcc-fixture";
 import { claimOwner, helloCatalog, installWithCli, signInContext } from "./shell-helpers";
 import { openAppSettings, openSystemTab } from "./store-helpers";
@@ -41,9 +41,8 @@ test("an update that asks for new access waits for the owner, installs on a tap,
   expect(JSON.parse(env.pcc.cli("app", "status", "notes", "--json").stdout)).toMatchObject({ version: "1.0.0" });
 
   for (const theme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
-    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).include("[data-testid=window-system]").analyze();
-    expect(result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${theme}: ${v.id}`)).toEqual([]);
+    await switchTheme(page, theme);
+    expect(await scan(page, theme, "[data-testid=window-system]")).toEqual([]);
   }
 
   await win.getByTestId("update-apply-notes").click();
