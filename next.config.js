@@ -16,6 +16,8 @@ function offlinePageCsp() {
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Import only the modules used from these barrels: about 1 kB less script on every first load.
+  experimental: { optimizePackageImports: ["@trpc/client", "@trpc/server", "@trpc/tanstack-react-query", "@tanstack/react-query"] },
   reactStrictMode: true,
   // The PCC server (server/) runs Next in-process as a custom server; the shell never imports server code at runtime.
   typescript: { tsconfigPath: "tsconfig.json" },

@@ -21,12 +21,11 @@ const SAMPLES = 5;
 const DEADLINE_MS = 170_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The baseline app: one static page and the root layout Next requires, nothing else. */
+/** The baseline app: one page on the router the shell uses (the Pages Router), nothing else. */
 const MINIMAL: Record<string, string> = {
   "package.json": `{ "name": "pcc-bench-next-minimal", "private": true, "type": "module" }\n`,
   "next.config.mjs": "export default { poweredByHeader: false };\n",
-  "app/layout.tsx": `export default function RootLayout({ children }: { children: React.ReactNode }) {\n  return (\n    <html lang="en">\n      <body>{children}</body>\n    </html>\n  );\n}\n`,
-  "app/page.tsx": "export default function Page() {\n  return <p>A minimal Next page.</p>;\n}\n",
+  "pages/index.tsx": "export default function Page() {\n  return <p>A minimal Next page.</p>;\n}\n",
 };
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useServiceWorker } from "@/web/hooks/use-service-worker";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPC } from "@/web/lib/trpc";
@@ -11,10 +11,10 @@ import { PccLogo } from "./ui/pcc-logo";
 import { Spinner } from "./ui/spinner";
 
 // Each state loads only its own code: a sign-in page never downloads the desktop, and back.
-const AuthScreen = dynamic(() => import("./auth/auth-screen").then((m) => m.AuthScreen), { ssr: false, loading: Waiting });
-const Desktop = dynamic(() => import("./desktop/desktop").then((m) => m.Desktop), { ssr: false, loading: Waiting });
+const AuthScreen = lazyComponent(() => import("./auth/auth-screen").then((m) => m.AuthScreen), { loading: Waiting });
+const Desktop = lazyComponent(() => import("./desktop/desktop").then((m) => m.Desktop), { loading: Waiting });
 // Passkey step-ups and device-pairing approvals, around the desktop once signed in (components/auth).
-const SignedIn = dynamic(() => import("./auth/signed-in").then((m) => m.SignedIn), { ssr: false, loading: Waiting });
+const SignedIn = lazyComponent(() => import("./auth/signed-in").then((m) => m.SignedIn), { loading: Waiting });
 
 /** Decides between setup, sign-in and the desktop, from the server's view of this browser. */
 export function Shell() {

@@ -2,7 +2,7 @@
 
 import { useLocalPref } from "./use-local-pref";
 
-/** Built-in wallpapers; each id is a `data-wallpaper` style in app/globals.css. */
+/** Built-in wallpapers; each id is a `data-wallpaper` style in web/styles/globals.css. */
 export const WALLPAPERS = [
   { id: "aurora", name: "Aurora" },
   { id: "dusk", name: "Dusk" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clampRect, placeNewWindow, MIN_H, MIN_W, nextSnap, resizeRect, snapZoneAt, unsnapRect, zoneRect } from "./window-geometry";
+import { resizeRect, snapZoneAt, unsnapRect } from "./window-drag";
+import { clampRect, placeNewWindow, MIN_H, MIN_W, nextSnap, zoneRect } from "./window-geometry";
 
 const B = { width: 1400, height: 800 };
 

@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useInstalledApp } from "@/web/hooks/use-apps";
 import { displayOrigin } from "@/web/lib/app-bridge";
 import { AppIcon } from "@/web/components/ui/app-icon";
@@ -27,11 +27,11 @@ function Loading() {
   return <Spinner className="size-6 text-fg-subtle" />;
 }
 
-const AppSettingsForm = dynamic(() => import("./app-settings-form").then((m) => m.AppSettingsForm), { ssr: false, loading: Loading });
-const AppPermissions = dynamic(() => import("./app-permissions").then((m) => m.AppPermissions), { ssr: false, loading: Loading });
-const AppLogs = dynamic(() => import("./app-logs").then((m) => m.AppLogs), { ssr: false, loading: Loading });
-const AppStatsView = dynamic(() => import("./app-stats").then((m) => m.AppStatsView), { ssr: false, loading: Loading });
-const AppCredentials = dynamic(() => import("./app-credentials").then((m) => m.AppCredentials), { ssr: false, loading: Loading });
+const AppSettingsForm = lazyComponent(() => import("./app-settings-form").then((m) => m.AppSettingsForm), { loading: Loading });
+const AppPermissions = lazyComponent(() => import("./app-permissions").then((m) => m.AppPermissions), { loading: Loading });
+const AppLogs = lazyComponent(() => import("./app-logs").then((m) => m.AppLogs), { loading: Loading });
+const AppStatsView = lazyComponent(() => import("./app-stats").then((m) => m.AppStatsView), { loading: Loading });
+const AppCredentials = lazyComponent(() => import("./app-credentials").then((m) => m.AppCredentials), { loading: Loading });
 
 type Props = { id: string; view?: string; onView: (view: string) => void; onOpen: () => void; onUninstalled: () => void };
 

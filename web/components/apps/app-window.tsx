@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useEffect, useRef, useState } from "react";
 import { useAppReachability } from "@/web/hooks/use-app-reachability";
 import { useBridgeRegistry } from "@/web/hooks/use-app-bridge";
@@ -9,10 +9,10 @@ import { useShell } from "@/web/hooks/use-shell";
 import { originOf } from "@/web/lib/app-bridge";
 
 // Pages for when the app cannot be shown: rare, so loaded only when needed.
-const AppDown = dynamic(() => import("./app-unavailable").then((m) => m.AppDown), { ssr: false });
-const NoWebPage = dynamic(() => import("./app-unavailable").then((m) => m.NoWebPage), { ssr: false });
-const CertificateNotTrusted = dynamic(() => import("./app-unavailable").then((m) => m.CertificateNotTrusted), { ssr: false });
-const AppNotAnswering = dynamic(() => import("./app-unavailable").then((m) => m.AppNotAnswering), { ssr: false });
+const AppDown = lazyComponent(() => import("./app-unavailable").then((m) => m.AppDown));
+const NoWebPage = lazyComponent(() => import("./app-unavailable").then((m) => m.NoWebPage));
+const CertificateNotTrusted = lazyComponent(() => import("./app-unavailable").then((m) => m.CertificateNotTrusted));
+const AppNotAnswering = lazyComponent(() => import("./app-unavailable").then((m) => m.AppNotAnswering));
 
 /**
  * Apps are real sites on their own subdomains, so the sandbox keeps what a web app needs and drops

@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useState } from "react";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPCClient } from "@/web/lib/trpc";
@@ -11,7 +11,7 @@ import { RecoverAccess } from "./recover-access";
 import { useAfterSignIn } from "./use-after-sign-in";
 
 // Pairing (and its QR code library) is a rarer way in than a passkey: loaded when chosen.
-const PairNewDevice = dynamic(() => import("./pair-new-device").then((m) => m.PairNewDevice), { ssr: false });
+const PairNewDevice = lazyComponent(() => import("./pair-new-device").then((m) => m.PairNewDevice));
 
 type Way = "passkey" | "code" | "pair" | "recovery";
 

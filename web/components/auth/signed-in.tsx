@@ -1,7 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
-import { PairingFromLink } from "@/web/components/security/pairing-approval";
+import { PairingFromLink } from "@/web/components/security/pairing-link";
 import { FreshOwnerProvider } from "./step-up-dialog";
 
 /**

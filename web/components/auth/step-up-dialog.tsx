@@ -1,11 +1,11 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useCallback, useState, type ReactNode } from "react";
 import { StepUpContext } from "@/web/hooks/use-fresh-owner";
 
 // Most visits never need a passkey check: the dialog and the WebAuthn library stay out of the desktop's first load.
-const StepUpDialog = dynamic(() => import("./step-up-prompt").then((m) => m.StepUpDialog), { ssr: false });
+const StepUpDialog = lazyComponent(() => import("./step-up-prompt").then((m) => m.StepUpDialog));
 
 type Pending = { resolve: () => void; reject: (e: Error) => void };
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
 import { useShell } from "@/web/hooks/use-shell";
 import { useWindowManager, type Win } from "@/web/hooks/use-window-manager";
 import { displayOrigin } from "@/web/lib/app-bridge";
@@ -9,8 +10,19 @@ import { AppWindow } from "@/web/components/apps/app-window";
 import { useWindowTitle, WindowBody } from "./window-body";
 import { TitleButton, WindowFrame } from "./window-frame";
 
-/** The desktop's window layer: every window, and the outline that previews where a drag will snap. */
+/**
+ * The desktop's window layer: every window, and the outline that previews where a drag will snap.
+ * App frames talk to the shell through the bridge, which lives here, with the frames.
+ */
 export function DesktopWindows() {
+  return (
+    <AppBridgeProvider>
+      <WindowLayer />
+    </AppBridgeProvider>
+  );
+}
+
+function WindowLayer() {
   const wm = useWindowManager();
   return (
     <div data-testid="window-area" className="absolute inset-x-0 top-[var(--top-reserve)] bottom-[var(--dock-reserve)]">

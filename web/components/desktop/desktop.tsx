@@ -1,8 +1,7 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useEffect, useRef } from "react";
-import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
 import { useUpdateNotices } from "@/web/hooks/use-update-notices";
 import { useAppEvents } from "@/web/hooks/use-app-events";
 import { useIsPhone } from "@/web/hooks/use-is-phone";
@@ -17,17 +16,15 @@ import { Overlays } from "./overlays";
 import { Toasts } from "./toasts";
 
 // A laptop never downloads the phone's home screen, and a phone never downloads the window manager's chrome.
-const DesktopChrome = dynamic(() => import("./desktop-chrome").then((m) => m.DesktopChrome), { ssr: false });
-const PhoneChrome = dynamic(() => import("./phone-chrome").then((m) => m.PhoneChrome), { ssr: false });
+const DesktopChrome = lazyComponent(() => import("./desktop-chrome").then((m) => m.DesktopChrome));
+const PhoneChrome = lazyComponent(() => import("./phone-chrome").then((m) => m.PhoneChrome));
 
 export function Desktop() {
   return (
     <WindowManagerProvider>
       <NotificationsProvider>
         <ShellProvider>
-          <AppBridgeProvider>
-            <DesktopRoot />
-          </AppBridgeProvider>
+          <DesktopRoot />
         </ShellProvider>
       </NotificationsProvider>
     </WindowManagerProvider>

@@ -1,16 +1,16 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useCallback } from "react";
 import { useShell } from "@/web/hooks/use-shell";
 
 // Loaded on first use: none of them is needed to show the desktop.
-const SearchPalette = dynamic(() => import("./search-palette").then((m) => m.SearchPalette), { ssr: false });
-const Launcher = dynamic(() => import("./launcher").then((m) => m.Launcher), { ssr: false });
-const NotificationCenter = dynamic(() => import("./notification-center").then((m) => m.NotificationCenter), { ssr: false });
-const ShortcutSheet = dynamic(() => import("./shortcut-sheet").then((m) => m.ShortcutSheet), { ssr: false });
-const LinkRequestDialog = dynamic(() => import("./link-request").then((m) => m.LinkRequestDialog), { ssr: false });
-const AppSwitcher = dynamic(() => import("./phone-switcher").then((m) => m.AppSwitcher), { ssr: false });
+const SearchPalette = lazyComponent(() => import("./search-palette").then((m) => m.SearchPalette));
+const Launcher = lazyComponent(() => import("./launcher").then((m) => m.Launcher));
+const NotificationCenter = lazyComponent(() => import("./notification-center").then((m) => m.NotificationCenter));
+const ShortcutSheet = lazyComponent(() => import("./shortcut-sheet").then((m) => m.ShortcutSheet));
+const LinkRequestDialog = lazyComponent(() => import("./link-request").then((m) => m.LinkRequestDialog));
+const AppSwitcher = lazyComponent(() => import("./phone-switcher").then((m) => m.AppSwitcher));
 
 /** The sheet that is open above the windows, if any (one at a time), and an app's pending link request. */
 export function Overlays({ phone }: { phone: boolean }) {

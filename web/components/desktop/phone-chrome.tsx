@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, type ReactNode } from "react";
+import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
 import { useNotifications } from "@/web/hooks/use-notifications";
 import { useShell } from "@/web/hooks/use-shell";
 import { useWindowManager } from "@/web/hooks/use-window-manager";
@@ -46,13 +47,15 @@ export function PhoneChrome() {
       <PhoneDock />
       {/* Above the dock: apps are full-screen and sheets rise over it. */}
       <div className="pointer-events-none fixed inset-0 z-50 [&>*]:pointer-events-auto">
-        {windows.map((win) =>
-          win.key.startsWith("app-") ? (
-            <PhoneAppView key={win.key} win={win} focused={focusedKey === win.key} onHome={goHome} />
-          ) : (
-            <PhoneSheet key={win.key} win={win} focused={focusedKey === win.key} />
-          ),
-        )}
+        <AppBridgeProvider>
+          {windows.map((win) =>
+            win.key.startsWith("app-") ? (
+              <PhoneAppView key={win.key} win={win} focused={focusedKey === win.key} onHome={goHome} />
+            ) : (
+              <PhoneSheet key={win.key} win={win} focused={focusedKey === win.key} />
+            ),
+          )}
+        </AppBridgeProvider>
       </div>
     </>
   );

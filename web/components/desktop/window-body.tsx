@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useShell } from "@/web/hooks/use-shell";
 import { useWindowManager, type Win } from "@/web/hooks/use-window-manager";
 import { windowKind } from "@/web/lib/window-kinds";
@@ -15,9 +15,9 @@ function Loading() {
 }
 
 // Split out of the desktop's first load: most sessions open an app, not the store or settings.
-const StoreWindow = dynamic(() => import("@/web/components/store/store-window").then((m) => m.StoreWindow), { ssr: false, loading: Loading });
-const SettingsWindow = dynamic(() => import("@/web/components/system/settings-window").then((m) => m.SettingsWindow), { ssr: false, loading: Loading });
-const AppSettingsWindow = dynamic(() => import("@/web/components/apps/app-settings-window").then((m) => m.AppSettingsWindow), { ssr: false, loading: Loading });
+const StoreWindow = lazyComponent(() => import("@/web/components/store/store-window").then((m) => m.StoreWindow), { loading: Loading });
+const SettingsWindow = lazyComponent(() => import("@/web/components/system/settings-window").then((m) => m.SettingsWindow), { loading: Loading });
+const AppSettingsWindow = lazyComponent(() => import("@/web/components/apps/app-settings-window").then((m) => m.AppSettingsWindow), { loading: Loading });
 
 /** The title a window shows in its title bar, the dock menu and the switcher. */
 export function useWindowTitle(key: string): string {

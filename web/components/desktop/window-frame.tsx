@@ -2,17 +2,8 @@
 
 import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from "react";
 import { useWindowManager, type Win } from "@/web/hooks/use-window-manager";
-import {
-  moveRect,
-  resizeRect,
-  snapZoneAt,
-  TOP_RESERVE,
-  unsnapRect,
-  zoneRect,
-  type Edges,
-  type Rect,
-  type SnapZone,
-} from "@/web/lib/window-geometry";
+import { moveRect, resizeRect, snapZoneAt, unsnapRect } from "@/web/lib/window-drag";
+import { TOP_RESERVE, zoneRect, type Edges, type Rect, type SnapZone } from "@/web/lib/window-geometry";
 import { Glyph, type GlyphName } from "@/web/components/ui/glyphs";
 import { ResizeHandles } from "./resize-handles";
 

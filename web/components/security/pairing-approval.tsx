@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useFreshMutation } from "@/web/hooks/use-fresh-owner";
 import { errorMessage } from "@/web/lib/errors";
 import { useTRPC } from "@/web/lib/trpc";
@@ -10,34 +10,11 @@ import { Modal } from "@/web/components/ui/modal";
 import { Spinner } from "@/web/components/ui/spinner";
 import { ago } from "./format";
 
-const PAIRING_HASH = /^#pair=([a-z2-7]{20,40})$/;
-
-/** The pairing id in a pairing link (`https://<pcc>/#pair=<id>`), or null. */
-export function pairingIdFrom(linkOrHash: string): string | null {
-  const hash = linkOrHash.includes("#") ? linkOrHash.slice(linkOrHash.indexOf("#")) : linkOrHash;
-  return PAIRING_HASH.exec(hash.trim())?.[1] ?? null;
-}
-
-/**
- * Opening a new device's pairing link (its QR code) on a signed-in device lands here: the id sits in
- * the URL's fragment, which never reaches a server log, and this dialog asks to approve it.
- */
-export function PairingFromLink() {
-  const [pairingId, setPairingId] = useState<string | null>(null);
-  useEffect(() => {
-    const read = () => setPairingId(pairingIdFrom(window.location.hash));
-    read();
-    window.addEventListener("hashchange", read);
-    return () => window.removeEventListener("hashchange", read);
-  }, []);
-  if (!pairingId) return null;
-  const close = () => {
-    history.replaceState(null, "", window.location.pathname + window.location.search);
-    setPairingId(null);
-  };
+/** The dialog a pairing link opens (loaded with this module only when a link is opened: see pairing-link.tsx). */
+export function PairingLinkDialog({ pairingId, onClose }: { pairingId: string; onClose: () => void }) {
   return (
-    <Modal onClose={close} labelledBy="pair-approve-title" testId="pair-approve-dialog">
-      <PairingApproval pairingId={pairingId} onClose={close} />
+    <Modal onClose={onClose} labelledBy="pair-approve-title" testId="pair-approve-dialog">
+      <PairingApproval pairingId={pairingId} onClose={onClose} />
     </Modal>
   );
 }

@@ -5,7 +5,8 @@ import { Button } from "@/web/components/ui/button";
 import { Modal } from "@/web/components/ui/modal";
 import { AuditSection } from "./audit-section";
 import { DevicesSection } from "./devices-section";
-import { PairingApproval, pairingIdFrom } from "./pairing-approval";
+import { PairingApproval } from "./pairing-approval";
+import { pairingIdFrom } from "./pairing-link";
 import { RecoverySection } from "./recovery-section";
 
 /**

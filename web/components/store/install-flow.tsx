@@ -1,10 +1,10 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
 import type { CatalogApp } from "@/web/hooks/use-apps";
 
-const InstallDialog = dynamic(() => import("./install-dialog").then((m) => m.InstallDialog), { ssr: false });
+const InstallDialog = lazyComponent(() => import("./install-dialog").then((m) => m.InstallDialog));
 
 type Flow = {
   /** Opens the permission prompt (and then the progress and credentials) for one app. */

@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { useDeferredValue, useEffect, useState } from "react";
 import { useInstalledApps, type CatalogApp, type CatalogProblem, type InstalledApp } from "@/web/hooks/use-apps";
 import { useCatalog } from "@/web/hooks/use-app-actions";
@@ -12,7 +12,7 @@ import { Spinner } from "@/web/components/ui/spinner";
 import { InstallFlowProvider } from "./install-flow";
 import { StoreCard } from "./store-card";
 
-const StoreAppPage = dynamic(() => import("./store-app-page").then((m) => m.StoreAppPage), { ssr: false, loading: Loading });
+const StoreAppPage = lazyComponent(() => import("./store-app-page").then((m) => m.StoreAppPage), { loading: Loading });
 
 /** The window's view for an app's page: "app:<id>"; anything else is the list. */
 const pageOf = (view: string | undefined) => (view?.startsWith("app:") ? view.slice(4) : null);

@@ -1,6 +1,6 @@
 "use client";
 
-import dynamic from "next/dynamic";
+import { lazyComponent } from "@/web/lib/lazy";
 import { Tabs, TabPanel, type TabDef } from "@/web/components/ui/tabs";
 import { Spinner } from "@/web/components/ui/spinner";
 import { AppearanceSettings } from "./appearance-settings";
@@ -8,9 +8,9 @@ import { SecurityWindow } from "@/web/components/security/security-window";
 import { GeneralSettings } from "./general-settings";
 
 // Loaded when first shown: few visits to Settings are about sources.
-const SourcesSettings = dynamic(() => import("./sources-settings").then((m) => m.SourcesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
-const SystemOverview = dynamic(() => import("./system-overview").then((m) => m.SystemOverview), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
-const UpdatesSettings = dynamic(() => import("./updates-settings").then((m) => m.UpdatesSettings), { ssr: false, loading: () => <Spinner className="size-6 text-fg-subtle" /> });
+const SourcesSettings = lazyComponent(() => import("./sources-settings").then((m) => m.SourcesSettings), { loading: () => <Spinner className="size-6 text-fg-subtle" /> });
+const SystemOverview = lazyComponent(() => import("./system-overview").then((m) => m.SystemOverview), { loading: () => <Spinner className="size-6 text-fg-subtle" /> });
+const UpdatesSettings = lazyComponent(() => import("./updates-settings").then((m) => m.UpdatesSettings), { loading: () => <Spinner className="size-6 text-fg-subtle" /> });
 
 /**
  * The PCC's own settings. More tabs join as the server grows (security and devices, from the

@@ -1,0 +1,15 @@
+import Head from "next/head";
+import { TrustGuide } from "@/web/components/system/trust-guide";
+
+export default function TrustPage() {
+  return (
+    <>
+      <Head>
+        <title>Trust your PCC · PCC</title>
+      </Head>
+      <TrustGuide />
+    </>
+  );
+}
+
+export const getServerSideProps = async () => ({ props: {} });
