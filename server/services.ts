@@ -50,8 +50,7 @@ import { UsageHistory } from "./modules/system/usage-history";
 import { PrismaOidcRepository } from "./adapters/db/oidc-repository";
 import { OidcBackChannel } from "./modules/oidc/oidc-back-channel";
 import { gatewayOf, usesOidc } from "./modules/oidc/oidc-client";
-import { OidcService } from "./modules/oidc/oidc.service";
-import { secretContext } from "./modules/apps/install-request";
+import { installedAppWithSecrets, OidcService } from "./modules/oidc/oidc.service";
 import { SESSION_COOKIE } from "./modules/identity/sessions";
 import { clientInfo } from "./http/client-info";
 import { readCookie } from "./http/cookies";
@@ -98,13 +97,7 @@ export function createServices(
     appOrigin: (subdomain) => config.appOrigin(subdomain),
     repo: new PrismaOidcRepository(db),
     box,
-    app: async (id) => {
-      const row = await appsRepo.get(id);
-      const rec = row ? readRecord(row) : null;
-      if (!rec || isBroken(rec) || rec.row.phase === "removing" || rec.row.phase === "removing-keep-data") return null;
-      const sealed = await appsRepo.secrets(id);
-      return { rec, secrets: Object.fromEntries(Object.entries(sealed).map(([k, v]) => [k, box.open(v, secretContext(id, k))])) };
-    },
+    app: installedAppWithSecrets(appsRepo, box),
     ownerSession: async (req) => {
       const valid = await identity.sessions.validate(readCookie(req.headers.cookie, SESSION_COOKIE), clientInfo(req));
       return valid ? { id: valid.session.id, cookie: valid.cookie } : null;

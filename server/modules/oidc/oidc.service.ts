@@ -4,7 +4,9 @@ import type { Provider } from "oidc-provider";
 import type { OidcRepository } from "../../adapters/db/oidc-repository";
 import type { Logger } from "../../logger";
 import { appIdSchema } from "../apps/app-id";
-import type { AppRecord } from "../apps/app-record";
+import type { AppsRepository } from "../../adapters/db/apps-repository";
+import { isBroken, readRecord, type AppRecord } from "../apps/app-record";
+import { secretContext } from "../apps/install-request";
 import type { SecretBox } from "../secrets/secret-box";
 import { artifactKey, oidcAdapterClass, type ClientMetadata } from "./oidc-adapter";
 import { clientMetadata, gatewayOf, isBackChannelPath, ISSUER_PATH, issuerFor, needsOwner, OIDC_CLIENT_SECRET, usesOidc, type OidcAppContext } from "./oidc-client";
@@ -178,6 +180,17 @@ export class OidcService {
     delete req.headers["x-forwarded-port"];
     delete req.headers.forwarded;
   }
+}
+
+/** An installed app's record and opened secrets (none while it is being removed): what a client is made of. */
+export function installedAppWithSecrets(repo: Pick<AppsRepository, "get" | "secrets">, box: Pick<SecretBox, "open">): OidcDeps["app"] {
+  return async (id) => {
+    const row = await repo.get(id);
+    const rec = row ? readRecord(row) : null;
+    if (!rec || isBroken(rec) || rec.row.phase === "removing" || rec.row.phase === "removing-keep-data") return null;
+    const sealed = await repo.secrets(id);
+    return { rec, secrets: Object.fromEntries(Object.entries(sealed).map(([k, v]) => [k, box.open(v, secretContext(id, k))])) };
+  };
 }
 
 function readIfPresent(file: string): string | null {
