@@ -89,6 +89,7 @@ export async function boot(config: Config, log: Logger) {
     // Apps first, while Podman still runs; the owner's choice of running/stopped stays in SQLite.
     if (services) await services.reconciler.stopAll().catch((err) => log.error({ err }, "could not stop apps"));
     await services?.gateway.close();
+    await services?.backChannel.close();
     for (const c of children.reverse()) await c.stop();
     // Pushes already on their way finish (each has its own timeout) before their database closes.
     await services?.notifier.settled();

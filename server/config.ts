@@ -94,6 +94,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       db: path.join(dataDir, "pcc.db"),
       // Seals app secrets at rest; apart from the database, readable only by root.
       secretsKey: path.join(dataDir, "secrets.key"),
+      // The OpenID Connect provider's signing key and cookie keys (0600, made at first boot).
+      oidcKeys: path.join(dataDir, "oidc-keys.json"),
       podmanSocket: path.join(run, "podman.sock"),
       // Caddy's own folder (it runs as pcc-caddy): its admin socket and start-up config.
       caddyRun: path.join(run, "caddy"),

@@ -47,6 +47,13 @@ import { ProxyService } from "./modules/proxy/proxy.service";
 import { SystemService } from "./modules/system/system.service";
 import { readHost } from "./modules/system/host-metrics";
 import { UsageHistory } from "./modules/system/usage-history";
+import { PrismaOidcRepository } from "./adapters/db/oidc-repository";
+import { OidcBackChannel } from "./modules/oidc/oidc-back-channel";
+import { gatewayOf, usesOidc } from "./modules/oidc/oidc-client";
+import { installedAppWithSecrets, OidcService } from "./modules/oidc/oidc.service";
+import { SESSION_COOKIE } from "./modules/identity/sessions";
+import { clientInfo } from "./http/client-info";
+import { readCookie } from "./http/cookies";
 import pkg from "../package.json" with { type: "json" };
 
 export type Services = ReturnType<typeof createServices>;
@@ -80,6 +87,31 @@ export function createServices(
   const records = async () => (await appsRepo.list()).map(readRecord);
   const readable = async () => (await records()).filter((r): r is AppRecord => !isBroken(r));
 
+  // PCC as the OpenID Connect provider of its apps: clients are derived from installed apps' records.
+  const oidc: OidcService = new OidcService({
+    shellOrigin: config.shellOrigin,
+    domain: config.domain,
+    keysFile: config.paths.oidcKeys,
+    // With Caddy's own CA, apps must be handed its certificate to verify the issuer; a public CA needs nothing.
+    caFile: config.tls === "internal" ? `${config.paths.caddyData}/pki/authorities/local/root.crt` : null,
+    appOrigin: (subdomain) => config.appOrigin(subdomain),
+    repo: new PrismaOidcRepository(db),
+    box,
+    app: installedAppWithSecrets(appsRepo, box),
+    ownerSession: async (req) => {
+      const valid = await identity.sessions.validate(readCookie(req.headers.cookie, SESSION_COOKIE), clientInfo(req));
+      return valid ? { id: valid.session.id, cookie: valid.cookie } : null;
+    },
+    log,
+  });
+  const backChannel = new OidcBackChannel({
+    port: config.httpsPort,
+    caddyData: config.paths.caddyData,
+    domain: config.domain,
+    handler: (req, res) => oidc.handleBackChannel(req, res),
+    log,
+  });
+
   const firewall = new IptablesFirewall({ instanceId: config.dataDir, log });
   // Rules for every app with a network, installing ones included: they apply before its containers run.
   // Coalesced: apps converging together (50 at boot) share syncs instead of queueing one each.
@@ -90,9 +122,12 @@ export function createServices(
       subnet: r.row.subnet,
       egress: r.grants.internet === false ? ("none" as const) : r.grants.internet === true ? ("all" as const) : { hosts: r.grants.internet.hosts },
       lan: r.grants.lan,
+      issuerPort: usesOidc(r.spec) ? config.httpsPort : null,
     }));
     const { unresolved } = await firewall.apply(apps);
     for (const u of unresolved) log.warn(u, "an app's allowed host has no usable address");
+    // After the firewall, so the port opens to exactly the apps it lets through.
+    await backChannel.sync(apps.filter((a) => a.issuerPort).map((a) => gatewayOf(a.subnet)));
   });
 
   const files = new GatewayFiles(config.paths.gateway, adapters.caddyGid);
@@ -139,6 +174,7 @@ export function createServices(
     ingressUrl: (subdomain) => config.appOrigin(subdomain),
     hostIp: config.bindAddress,
     syncFirewall,
+    oidc: (rec, secrets) => oidc.appContext(rec, secrets),
     log,
   });
 
@@ -164,7 +200,14 @@ export function createServices(
   const audit = new AuditService(new PrismaAuditRepository(db), log);
   const identityRepo = new PrismaIdentityRepository(db);
   // The shell is the WebAuthn relying party: its domain is the RP ID, its exact origin the only one accepted.
-  const identity = new IdentityService(identityRepo, grants, audit, { id: config.domain, name: "PCC", origin: config.shellOrigin }, log, undefined, events);
+  // Ending a session ends its app credentials and the OIDC grants (and tokens) it approved.
+  const sessionLinked = {
+    revokeSession: async (sessionId: string) => {
+      await grants.revokeSession(sessionId);
+      await oidc.revokeSessions([sessionId]);
+    },
+  };
+  const identity = new IdentityService(identityRepo, sessionLinked, audit, { id: config.domain, name: "PCC", origin: config.shellOrigin }, log, undefined, events);
   const apps = new AppsService({
     repo: appsRepo,
     catalog,
@@ -226,7 +269,13 @@ export function createServices(
   const system = new SystemService(engine, proxyServer, apps, usage, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */
+  // A removed app's client is gone with its record; what was issued to it goes too.
+  events.subscribe("app.done", (e) => {
+    if (e.action === "remove" && e.ok) void oidc.revokeClient(e.appId).catch((err) => log.warn({ err, app: e.appId }, "revoking OIDC grants failed"));
+  });
+
   const init = async () => {
+    await oidc.init();
     await files.init();
     await identity.sessions.pruneExpired();
     await grants.load(async (sessionId) => (await identityRepo.findSession(sessionId)) !== null);
@@ -235,7 +284,7 @@ export function createServices(
     sources.startSchedule();
   };
 
-  return { identity, audit, notifications, notifier, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
+  return { oidc, backChannel, identity, audit, notifications, notifier, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
 }
 
 /** PCC_*_EXTRA_CA (test-only): read once at boot; a bad path stops PCC with a message naming it. */

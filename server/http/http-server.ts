@@ -14,6 +14,7 @@ import { handleCertificateAsk, handleGate } from "../modules/gateway/gate";
 import { handleAppAuthFinish, handleAppAuthStart } from "./app-auth";
 import { clientInfo } from "./client-info";
 import { readCookie } from "./cookies";
+import { isIssuerPath } from "../modules/oidc/oidc-client";
 
 type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -60,6 +61,7 @@ export function createHttpServer(services: Services, config: Config, log: Logger
       return trpc(req, res);
     }
     if (path.startsWith("/_pcc/app-auth/")) return handleAppAuthStart(req, res, services, config);
+    if (isIssuerPath(path)) return services.oidc.handleShell(req, res);
     if (path === "/_pcc/health") return void res.end("ok");
     if (path === "/_pcc/root.crt") return serveRootCertificate(res, config);
     const icon = /^\/_pcc\/icons\/([^/]+)\.svg$/.exec(path);

@@ -28,7 +28,7 @@ export const TEST_IMAGE_USER = `${APP_UID}:${APP_UID}`;
 export const REPO_PREFIX = "pcc-test";
 
 export const BASE_IMAGES = ["busybox", "debian"] as const;
-export const APP_IMAGES = ["web", "ws-echo", "kv-web", "kv-store", "dns", "tcp-echo", "egress-probe", "escape-probes"] as const;
+export const APP_IMAGES = ["web", "ws-echo", "kv-web", "kv-store", "dns", "tcp-echo", "egress-probe", "escape-probes", "oidc-rp"] as const;
 export type TestImageName = (typeof BASE_IMAGES)[number] | (typeof APP_IMAGES)[number];
 
 export type PushedImage = {

@@ -1,3 +1,6 @@
+import { ISSUER_PATH as OIDC_PATH } from "../../modules/oidc/oidc-client";
+import { OIDC_COOKIE_NAMES } from "../../modules/oidc/oidc-cookies";
+
 /**
  * Pure builder of Caddy's JSON config. It depends only on PCC's settings, never on the apps: what
  * changes with apps lives in files Caddy reads per request (see modules/gateway/gateway-files.ts),
@@ -205,6 +208,25 @@ function appRoutes(input: ProxyInput) {
   };
 }
 
+/** The shell's upstream. It gets only the cookies named (see SHELL_COOKIES). */
+function shellProxy(input: ProxyInput, cookies: readonly string[]) {
+  return {
+    handler: "reverse_proxy",
+    upstreams: [{ dial: `unix/${input.shellSocket}` }],
+    headers: {
+      request: {
+        set: {
+          [CLIENT_IP_HEADER]: ["{http.request.remote.host}"],
+          // The shell gets its own cookies and nothing else: cookies an app planted on the
+          // parent domain can neither reach it nor swell its requests past Node's header limit.
+          Cookie: [cookies.map((c) => `${c}={http.request.cookie.${c}}`).join("; ")],
+        },
+      },
+      response: { set: SHELL_SECURITY_HEADERS },
+    },
+  };
+}
+
 export function buildCaddyConfig(input: ProxyInput) {
   const listen = (port: number) => [`${input.bindAddress.includes(":") ? `[${input.bindAddress}]` : input.bindAddress}:${port}`];
   return {
@@ -221,27 +243,10 @@ export function buildCaddyConfig(input: ProxyInput) {
             automatic_https: { disable: true },
             tls_connection_policies: [{}],
             routes: [
-              {
-                match: [{ host: [input.domain] }],
-                handle: [
-                  {
-                    handler: "reverse_proxy",
-                    upstreams: [{ dial: `unix/${input.shellSocket}` }],
-                    headers: {
-                      request: {
-                        set: {
-                          [CLIENT_IP_HEADER]: ["{http.request.remote.host}"],
-                          // The shell gets its own cookies and nothing else: cookies an app planted on the
-                          // parent domain can neither reach it nor swell its requests past Node's header limit.
-                          Cookie: [SHELL_COOKIES.map((c) => `${c}={http.request.cookie.${c}}`).join("; ")],
-                        },
-                      },
-                      response: { set: SHELL_SECURITY_HEADERS },
-                    },
-                  },
-                ],
-                terminal: true,
-              },
+              // The OpenID Connect issuer (server/modules/oidc) also gets the provider's own cookies, and
+              // only it: one an app planted on the parent domain could swell sign-in requests, never the shell's.
+              { match: [{ host: [input.domain], path: [`${OIDC_PATH}/*`] }], handle: [shellProxy(input, [...SHELL_COOKIES, ...OIDC_COOKIE_NAMES])], terminal: true },
+              { match: [{ host: [input.domain] }], handle: [shellProxy(input, SHELL_COOKIES)], terminal: true },
               appRoutes(input),
               { handle: [html(404, page("Not found", "No app lives at this address."))] },
             ],

@@ -189,7 +189,10 @@ describe("buildCaddyConfig: apps", () => {
 
 describe("buildCaddyConfig: server-wide settings", () => {
   it("routes the shell's host to the shell socket, first, telling it the connection's real peer", () => {
-    const first = httpsRoutes(build())[0];
+    const [issuer, first] = httpsRoutes(build());
+    // The OpenID Connect issuer first: the same upstream, with the provider's cookies too.
+    expect(issuer.match).toEqual([{ host: ["pcc.localhost"], path: ["/oidc/*"] }]);
+    expect(issuer.handle[0]).toMatchObject({ handler: "reverse_proxy", upstreams: [{ dial: "unix//run/web.sock" }] });
     expect(first.match).toEqual([{ host: ["pcc.localhost"] }]);
     // `set` replaces any copy the client sent: PCC's rate limits and audit log trust only this header.
     expect(first.handle).toHaveLength(1);
@@ -199,12 +202,27 @@ describe("buildCaddyConfig: server-wide settings", () => {
   });
 
   it("passes the shell only its own cookies, whatever an app planted on the parent domain", () => {
-    const set = httpsRoutes(build())[0].handle[0].headers.request.set;
+    const set = httpsRoutes(build())[1].handle[0].headers.request.set;
     expect(set.Cookie).toEqual(["__Host-pcc_session={http.request.cookie.__Host-pcc_session}; __Host-pcc_browser={http.request.cookie.__Host-pcc_browser}"]);
   });
 
+  it("passes the issuer (and only it) the OIDC provider's own cookies as well", () => {
+    const cookie = httpsRoutes(build())[0].handle[0].headers.request.set.Cookie[0] as string;
+    const names = cookie.split("; ").map((c) => c.split("=")[0]);
+    expect(names).toEqual([
+      "__Host-pcc_session",
+      "__Host-pcc_browser",
+      "__Host-pcc_oidc_session",
+      "__Host-pcc_oidc_session.sig",
+      "__Host-pcc_oidc_interaction",
+      "__Host-pcc_oidc_interaction.sig",
+      "pcc_oidc_resume",
+      "pcc_oidc_resume.sig",
+    ]);
+  });
+
   it("sends the shell's security headers: HSTS, no sniffing, framed by itself only", () => {
-    const headers = httpsRoutes(build())[0].handle[0].headers.response.set;
+    const headers = httpsRoutes(build())[1].handle[0].headers.response.set;
     expect(headers["Strict-Transport-Security"]).toEqual(["max-age=31536000; includeSubDomains"]);
     expect(headers["X-Content-Type-Options"]).toEqual(["nosniff"]);
     expect(headers["X-Frame-Options"]).toEqual(["SAMEORIGIN"]);

@@ -16,6 +16,11 @@ export type AppNetRule = {
   egress: Egress;
   /** Also allow private LAN ranges (RFC 1918, CGNAT, documentation nets) for `all` and `hosts` grants. */
   lan: boolean;
+  /**
+   * For an app that signs the owner in by OpenID Connect: the TCP port on its gateway where PCC serves the
+   * issuer's back channel (the only host port such an app may reach besides DNS).
+   */
+  issuerPort?: number | null;
 };
 
 /** A host name of an egress grant that gave no usable address; the app simply cannot reach it. */

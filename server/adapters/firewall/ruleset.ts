@@ -92,6 +92,8 @@ export function validateApps(apps: AppNetRule[]) {
     const egressOk = a.egress === "none" || a.egress === "all" || (typeof a.egress === "object" && a.egress !== null && Array.isArray(a.egress.hosts));
     if (!egressOk) invalid(`App ${a.appId} has an invalid egress grant.`);
     if (typeof a.lan !== "boolean") invalid(`App ${a.appId} has an invalid lan flag.`);
+    const port = a.issuerPort;
+    if (port !== undefined && port !== null && !(Number.isInteger(port) && port >= 1 && port <= 65535)) invalid(`App ${a.appId} has an invalid issuer port.`);
     if (seen.id.has(a.appId)) invalid(`App ${a.appId} is listed twice.`);
     if (seen.bridge.has(a.bridge)) invalid(`Bridge ${a.bridge} is used by two apps.`);
     if (seen.subnet.some((s) => cidrWithin(s, subnet!) || cidrWithin(subnet!, s))) invalid(`Subnet ${a.subnet} overlaps another app's.`);
@@ -167,6 +169,8 @@ export function buildV4(prefix: string, apps: ResolvedApp[]): Ruleset {
       input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p udp -m udp --dport 53 -j RETURN`);
       input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport 53 -j RETURN`);
     }
+    // An OIDC app reaches the issuer's back channel on its own gateway, that port only (oidc-back-channel.ts).
+    if (a.issuerPort) input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport ${a.issuerPort} -j RETURN`);
     input.push(`-A ${n.input} -i ${a.bridge} ${note(a.appId)} ${REJECT4}`);
     // Only root (PCC's probes and forwarder) dials containers; published ports arrive DNATed.
     output.push(`-A ${n.output} -d ${a.subnet} ${note(a.appId)} ${REJECT4}`);

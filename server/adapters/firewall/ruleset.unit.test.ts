@@ -96,6 +96,20 @@ describe("egress chains", () => {
   });
 });
 
+describe("the issuer's back channel", () => {
+  it("lets an OIDC app reach exactly that port on its own gateway, before the reject", () => {
+    const input = rules(buildV4(P, [app({ issuerPort: 8443 }), app({ appId: "other", bridge: "pccff00", subnet: "10.131.8.0/24" })]), n.input);
+    const open = `-A ${n.input} -d 10.131.7.1/32 -i pccab12c -p tcp -m tcp --dport 8443 -j RETURN`;
+    expect(input).toContain(open);
+    expect(input.indexOf(open)).toBeLessThan(input.findIndex((r) => r.includes("-i pccab12c") && r.includes("REJECT")));
+    expect(input.filter((r) => r.includes("--dport 8443"))).toEqual([open]);
+  });
+
+  it.each([0, 70000, 1.5, "8443 -j ACCEPT"])("refuses the port %j", (issuerPort) => {
+    expect(() => validateApps([app({ issuerPort: issuerPort as number })])).toThrow(DomainError);
+  });
+});
+
 describe("buildV6", () => {
   it("drops IPv6 into, out of and through app bridges, but not within one", () => {
     const r = buildV6(P, [app()]);

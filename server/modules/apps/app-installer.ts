@@ -7,6 +7,7 @@ import type { CatalogEntry } from "../catalog/catalog";
 import type { AppRuntime } from "../runtime/app-runtime";
 import { imageFor, type ImageStore } from "../runtime/image-store";
 import { planApp, type RuntimePlan } from "../runtime/runtime-plan";
+import type { OidcAppContext } from "../oidc/oidc-client";
 import type { SecretBox } from "../secrets/secret-box";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
 import { plainSettings, secretContext } from "./install-request";
@@ -23,6 +24,8 @@ export type InstallerDeps = {
   hostIp: string;
   /** Applies the firewall for every app, this one included: before its containers run. */
   syncFirewall: () => Promise<void>;
+  /** For an app that signs the owner in by OpenID Connect: its client and the issuer's back channel. */
+  oidc?: (rec: AppRecord, secrets: Record<string, string>) => OidcAppContext | null;
   log: Logger;
 };
 
@@ -80,6 +83,7 @@ export class AppInstaller {
       settings: plainSettings(rec.spec, rec.settings, this.d.box),
       ingressUrl: (name) => this.d.ingressUrl(rec.spec.ingress.find((g) => g.name === name)?.subdomain ?? rec.spec.id),
       hostIp: this.d.hostIp,
+      oidc: this.d.oidc?.(rec, secrets) ?? null,
     });
   }
 

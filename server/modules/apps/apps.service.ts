@@ -14,6 +14,7 @@ import { hostPortHolder } from "../runtime/port-check";
 import { toStored, type AppSpec } from "../spec";
 import type { SecretBox } from "../secrets/secret-box";
 import { generateSecret } from "../secrets/secret-box";
+import { generatedSecrets } from "../oidc/oidc-client";
 import type { AppInstaller } from "./app-installer";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
 import { describeApp, catalogView } from "./app-views";
@@ -123,7 +124,8 @@ export class AppsService {
     await this.checkPorts(spec, grants.ports, others);
     const kept = (await this.d.repo.keptData()).get(id);
     const secrets = { ...(kept?.secrets ?? {}) };
-    for (const [name, s] of Object.entries(spec.secrets)) secrets[name] ??= this.d.box.seal(generateSecret(s.length, s.alphabet), secretContext(id, name));
+    // The spec's secrets, and PCC's own for the app (an OIDC client's secret).
+    for (const [name, s] of Object.entries(generatedSecrets(spec))) secrets[name] ??= this.d.box.seal(generateSecret(s.length, s.alphabet), secretContext(id, name));
     const uidBase = pickUidBase(new Set(others.map((r) => r.resources.uidBase).filter((b): b is number => b !== undefined)));
     const resources = resourcesFor(spec, uidBase, this.d.instanceTag);
     const stored = toStored(spec);

@@ -43,7 +43,7 @@ export class IdentityService {
 
   constructor(
     private readonly repo: IdentityRepository,
-    grants: AppGrants,
+    grants: Pick<AppGrants, "revokeSession">,
     private readonly audit: AuditService,
     rp: RelyingParty,
     private readonly log: Logger,

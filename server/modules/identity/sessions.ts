@@ -38,7 +38,8 @@ export const clearSessionCookie = () => cookie(SESSION_COOKIE, "", 0, "Lax");
 export class Sessions {
   constructor(
     private readonly repo: IdentityRepository,
-    private readonly grants: AppGrants,
+    /** What a session's end revokes with it: app credentials (and the OIDC grants it approved). */
+    private readonly grants: Pick<AppGrants, "revokeSession">,
     private readonly now = () => new Date(),
   ) {}
 

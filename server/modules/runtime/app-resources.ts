@@ -1,4 +1,5 @@
 import type { AppSpec } from "../spec";
+import { OIDC_CA_SECRET, usesOidc } from "../oidc/oidc-client";
 
 /** Names of the Podman objects of one app, fixed at install and stored with it. */
 export type AppResources = {
@@ -49,7 +50,11 @@ export function resourcesFor(spec: AppSpec, uidBase?: number, instanceTag?: stri
     network: instanceTag ? join(spec.id, instanceTag) : join(spec.id),
     containers: Object.fromEntries(Object.keys(spec.services).map((s) => [s, join(spec.id, s)])),
     volumes: Object.fromEntries(Object.keys(spec.volumes).map((v) => [v, join(spec.id, v)])),
-    secrets: Object.fromEntries([...secretFiles].map((s) => [s, join(spec.id, "secret", s)])),
+    secrets: {
+      ...Object.fromEntries([...secretFiles].map((s) => [s, join(spec.id, "secret", s)])),
+      // The CA certificate an OIDC app verifies the issuer with ("_oidc-ca" never matches "_secret_<name>").
+      ...(usesOidc(spec) ? { [OIDC_CA_SECRET]: join(spec.id, "oidc-ca") } : {}),
+    },
     ...(uidBase !== undefined ? { uidBase } : {}),
   };
 }

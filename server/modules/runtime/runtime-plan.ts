@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { ContainerSpec, NetworkSpec, PortMapping } from "../../adapters/podman/container-engine";
 import { substituteReferences, type AppSpec, type Reference } from "../spec";
 import { labelsFor, type AppResources } from "./app-resources";
+import { OIDC_CA_PATH, OIDC_CA_SECRET, type OidcAppContext } from "../oidc/oidc-client";
 
 /** What the owner decided at install (or later in the app's settings). */
 export type Granted = {
@@ -28,6 +29,8 @@ export type PlanContext = {
   ingressUrl: (name: string) => string;
   /** Where published ports listen on the host. */
   hostIp: string;
+  /** For an app that signs the owner in by OpenID Connect: its client and how it reaches the issuer. */
+  oidc?: OidcAppContext | null;
 };
 
 export type ServicePlan = { service: string; container: ContainerSpec; dependsOn: Record<string, "healthy" | "started"> };
@@ -71,6 +74,12 @@ function resolver(ctx: PlanContext) {
         return ctx.ingressUrl(ref.name);
       case "service":
         return ref.name;
+      case "oidc": {
+        const o = ctx.oidc;
+        if (!o) return "";
+        if (ref.name === "caFile") return o.caPem ? OIDC_CA_PATH : "";
+        return ref.name === "issuer" ? o.issuer : ref.name === "clientId" ? o.clientId : o.clientSecret;
+      }
     }
   };
 }
@@ -79,9 +88,9 @@ function resolver(ctx: PlanContext) {
  * /tmp always; the spec's own; and the folder of each secret file: on a read-only root Podman cannot
  * create the file's mount point, so that folder (usually /run/secrets) is a fresh, small tmpfs.
  */
-function tmpfsFor(s: AppSpec["services"][string]) {
-  const dirs = new Set(["/tmp", ...s.tmpfs, ...s.secretFiles.map((f) => posix.dirname(f.path))]);
-  return [...dirs].map((path) => ({ path, sizeMb: path.startsWith("/run/secrets") ? 1 : 64 }));
+function tmpfsFor(s: AppSpec["services"][string], extraFiles: string[]) {
+  const dirs = new Set(["/tmp", ...s.tmpfs, ...[...s.secretFiles.map((f) => f.path), ...extraFiles].map((p) => posix.dirname(p))]);
+  return [...dirs].map((path) => ({ path, sizeMb: path.startsWith("/run/secrets") || path === posix.dirname(OIDC_CA_PATH) ? 1 : 64 }));
 }
 
 /** Each service's fixed address on the app's /24: .2, .3, … by name (the gateway is .1). */
@@ -96,6 +105,11 @@ export function planApp(ctx: PlanContext): RuntimePlan {
   const labels = labelsFor(spec.id);
   const resolve = resolver(ctx);
   const ips = serviceAddresses(spec, ctx.subnet);
+  const oidc = ctx.oidc ?? null;
+  const caSecret = oidc?.caPem ? resources.secrets[OIDC_CA_SECRET] : undefined;
+  // An OIDC app finds the issuer at its gateway, where PCC serves the back channel (the shell's name
+  // resolves there), and verifies it with the CA file PCC mounts.
+  const issuerHosts: Record<string, string> = oidc ? { [oidc.shellHost]: oidc.gateway } : {};
   const services = startOrder(spec).map((name): ServicePlan => {
     const s = spec.services[name]!;
     const ports: PortMapping[] = spec.ports
@@ -118,19 +132,24 @@ export function planApp(ctx: PlanContext): RuntimePlan {
         workingDir: s.workingDir,
         env,
         volumes: s.volumes.map((v) => ({ name: resources.volumes[v.volume]!, path: v.path, readOnly: v.readOnly })),
-        tmpfs: tmpfsFor(s),
-        secrets: s.secretFiles.map((f) => ({ name: resources.secrets[f.secret]!, path: f.path })),
+        tmpfs: tmpfsFor(s, caSecret ? [OIDC_CA_PATH] : []),
+        secrets: [...s.secretFiles.map((f) => ({ name: resources.secrets[f.secret]!, path: f.path })), ...(caSecret ? [{ name: caSecret, path: OIDC_CA_PATH }] : [])],
         memoryMb: s.resources.memoryMb,
         cpus: s.resources.cpus,
         pids: s.resources.pids,
         ports,
         uidBase: resources.uidBase,
         ip: ips[name],
-        hosts: Object.fromEntries(Object.entries(ips).filter(([other]) => other !== name)),
+        hosts: { ...issuerHosts, ...Object.fromEntries(Object.entries(ips).filter(([other]) => other !== name)) },
       },
     };
   });
-  const secretFiles = Object.fromEntries(Object.entries(resources.secrets).map(([secret, podmanName]) => [podmanName, ctx.secrets[secret] ?? ""]));
+  const secretFiles = Object.fromEntries(
+    Object.entries(resources.secrets)
+      .filter(([secret]) => secret !== OIDC_CA_SECRET)
+      .map(([secret, podmanName]) => [podmanName, ctx.secrets[secret] ?? ""]),
+  );
+  if (caSecret && oidc?.caPem) secretFiles[caSecret] = oidc.caPem;
   return {
     // DNS only for an app that may reach the internet: Podman's resolver forwards any name to the host's.
     network: { name: resources.network, subnet: ctx.subnet, bridge: ctx.bridge, labels, dns: ctx.grants.internet !== false },

@@ -1,5 +1,6 @@
 // References inside env values: `${secrets.NAME}`, `${settings.KEY}`, `${app.domain}`, `${app.url}`,
-// `${ingress.NAME.url}`, `${services.NAME.host}`. `$${` writes a literal `${`. The spec only checks that
+// `${ingress.NAME.url}`, `${services.NAME.host}`, and for apps that sign the owner in by OpenID Connect
+// `${oidc.issuer}`, `${oidc.clientId}`, `${oidc.clientSecret}`, `${oidc.caFile}`. `$${` writes a literal `${`. The spec only checks that
 // each reference names something declared; the runtime substitutes them (substituteReferences) at start.
 
 export type Reference =
@@ -7,7 +8,11 @@ export type Reference =
   | { kind: "setting"; name: string }
   | { kind: "app"; name: "domain" | "url" }
   | { kind: "ingress"; name: string }
-  | { kind: "service"; name: string };
+  | { kind: "service"; name: string }
+  | { kind: "oidc"; name: OidcValue };
+
+export const OIDC_VALUES = ["issuer", "clientId", "clientSecret", "caFile"] as const;
+export type OidcValue = (typeof OIDC_VALUES)[number];
 
 type Piece = { literal: string } | { ref: Reference; raw: string } | { error: string };
 
@@ -17,9 +22,10 @@ const FORMS: Array<[RegExp, (m: RegExpExecArray) => Reference]> = [
   [/^app\.(domain|url)$/, (m) => ({ kind: "app", name: m[1] as "domain" | "url" })],
   [/^ingress\.([a-z][a-z0-9-]{0,30})\.url$/, (m) => ({ kind: "ingress", name: m[1] })],
   [/^services\.([a-z][a-z0-9-]{0,30})\.host$/, (m) => ({ kind: "service", name: m[1] })],
+  [/^oidc\.(issuer|clientId|clientSecret|caFile)$/, (m) => ({ kind: "oidc", name: m[1] as OidcValue })],
 ];
 
-const KNOWN = "${secrets.NAME}, ${settings.KEY}, ${app.domain}, ${app.url}, ${ingress.NAME.url} or ${services.NAME.host}";
+const KNOWN = "${secrets.NAME}, ${settings.KEY}, ${app.domain}, ${app.url}, ${ingress.NAME.url}, ${services.NAME.host} or ${oidc.issuer|clientId|clientSecret|caFile}";
 
 function pieces(value: string): Piece[] {
   const out: Piece[] = [];

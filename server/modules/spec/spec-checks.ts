@@ -59,7 +59,7 @@ export function crossChecks(spec: SpecDraft, ctx: z.RefinementCtx) {
       const { refs, errors } = scanReferences(value);
       for (const e of errors) report(at("env", name), e);
       for (const r of refs) {
-        const missing = missingTarget(r, { services, ingressNames, settingKeys, secrets: spec.secrets });
+        const missing = missingTarget(r, { services, ingressNames, settingKeys, secrets: spec.secrets, oidc: spec.ingress.some((g) => g.auth.method === "oidc") });
         if (missing) report(at("env", name), missing);
       }
     }
@@ -69,7 +69,7 @@ export function crossChecks(spec: SpecDraft, ctx: z.RefinementCtx) {
 
 function missingTarget(
   r: Reference,
-  known: { services: Set<string>; ingressNames: Set<string>; settingKeys: Set<string>; secrets: object },
+  known: { services: Set<string>; ingressNames: Set<string>; settingKeys: Set<string>; secrets: object; oidc: boolean },
 ): string | null {
   switch (r.kind) {
     case "secret":
@@ -82,6 +82,8 @@ function missingTarget(
       return known.services.has(r.name) ? null : `refers to \${services.${r.name}.host}, but no service "${r.name}" is declared`;
     case "app":
       return null;
+    case "oidc":
+      return known.oidc ? null : `refers to \${oidc.${r.name}}, but no ingress signs the owner in by OIDC (auth: {method: oidc, redirectPath: ...})`;
   }
 }
 

@@ -14,6 +14,7 @@ import type { AppRuntime } from "../runtime/app-runtime";
 import type { HealthMonitor } from "../runtime/health-monitor";
 import { storedResources } from "../runtime/app-resources";
 import { generateSecret, type SecretBox } from "../secrets/secret-box";
+import { generatedSecrets } from "../oidc/oidc-client";
 import { fromStored, toStored, type AppSpec } from "../spec";
 import type { Snapshots } from "./snapshots";
 
@@ -161,7 +162,7 @@ export class Updater {
   private async addSecrets(appId: string, spec: AppSpec) {
     const have = await this.d.repo.secrets(appId);
     const fresh = Object.fromEntries(
-      Object.entries(spec.secrets)
+      Object.entries(generatedSecrets(spec))
         .filter(([name]) => !have[name])
         .map(([name, s]) => [name, this.d.box.seal(generateSecret(s.length, s.alphabet), secretContext(appId, name))]),
     );
