@@ -7,7 +7,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { PccInstance } from "../tests/helpers/pcc-instance";
 import { writeSocialApps } from "../tests/helpers/social-apps";
 import { usePcc } from "./pcc-fixture";
-import { claimOwner, installWithCli, signInContext } from "./shell-helpers";
+import { claimOwner, expectTouchTargets, installWithCli, signInContext } from "./shell-helpers";
 
 // Contacts with a friend's PCC running beside the owner's: the owner adds the friend by domain in the
 // Contacts window, sees the friend's card, is offered an app when none of theirs can follow a feed,
@@ -118,5 +118,19 @@ test("the owner adds a friend's PCC, sees their card, and subscribes to their fe
     await scan(page, "my card");
     const served = await env.pcc.http(`${env.pcc.shellUrl}/.well-known/pcc-card.json`);
     expect(JSON.parse(served.text)).toMatchObject({ name: "Bob", entries: [] });
+  });
+
+  await test.step("on a phone, Contacts is a sheet from the dock, with finger-sized controls", async () => {
+    for (const key of ["app-reader", "contacts"]) await page.getByTestId(`window-${key}`).getByTestId("window-close").click();
+    await expect(page.getByTestId("window-contacts")).toHaveCount(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    await expect(page.getByTestId("desktop")).toHaveAttribute("data-layout", "phone");
+    await expect(page.getByTestId("dock")).toBeVisible();
+    const sheet = page.getByTestId("window-contacts");
+    // The layout is remembered per device (saved a moment after a change): the sheet may come back by itself.
+    if ((await sheet.count()) === 0) await page.getByTestId("dock-item-contacts").click();
+    await expect(sheet.getByTestId(`${cardId}-subscribe-0`)).toHaveText("Subscribe with Reader");
+    await expectTouchTargets(sheet);
   });
 });
