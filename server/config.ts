@@ -41,6 +41,9 @@ const envSchema = z.object({
   PCC_USAGE_SAMPLE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   // Test-only: a PEM file of one more CA trusted for push services (the tests' push-service stand-in).
   PCC_PUSH_EXTRA_CA: z.string().min(1).optional(),
+  // Test-only: a PEM file of one more CA trusted for friends' cards (another PCC's Caddy CA); it also
+  // lets a contact be a PCC on this machine (*.localhost, loopback), which is refused otherwise.
+  PCC_CONTACTS_EXTRA_CA: z.string().min(1).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -86,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usageSampleMs: e.PCC_USAGE_SAMPLE_SECONDS * 1000,
     sourcesExtraCa: e.PCC_SOURCES_EXTRA_CA ? path.resolve(root, e.PCC_SOURCES_EXTRA_CA) : null,
     pushExtraCa: e.PCC_PUSH_EXTRA_CA ? path.resolve(root, e.PCC_PUSH_EXTRA_CA) : null,
+    contactsExtraCa: e.PCC_CONTACTS_EXTRA_CA ? path.resolve(root, e.PCC_CONTACTS_EXTRA_CA) : null,
     shellOrigin: `https://${e.PCC_DOMAIN}${portSuffix}`,
     appOrigin: (appId: string) => `https://${appId}.${e.PCC_DOMAIN}${portSuffix}`,
     paths: {

@@ -11,6 +11,9 @@ import { PrismaAuditRepository } from "./adapters/db/audit-repository";
 import { PrismaCatalogSourcesRepository } from "./adapters/db/catalog-sources-repository";
 import { PrismaIdentityRepository } from "./adapters/db/identity-repository";
 import { PrismaPushRepository } from "./adapters/db/push-repository";
+import { PrismaContactsRepository } from "./adapters/db/contacts-repository";
+import { HttpsCardFetcher } from "./modules/contacts/card-fetch";
+import { ContactsService } from "./modules/contacts/contacts.service";
 import type { Db } from "./adapters/db/db";
 import type { ContainerEngine } from "./adapters/podman/container-engine";
 import { LibpodEngine } from "./adapters/podman/libpod-engine";
@@ -266,6 +269,18 @@ export function createServices(
   });
   notifier.start(events);
   const notifications = new NotificationsService({ repo: pushRepo, vapid, notifier, audit, allowLoopbackEndpoints: config.pushExtraCa !== null });
+  // Friends' PCCs and the owner's public card; a friend's card is read over HTTPS with limits (card-fetch.ts).
+  const contactsExtraCa = config.contactsExtraCa ? readExtraCa(config.contactsExtraCa, "PCC_CONTACTS_EXTRA_CA") : null;
+  const contacts = new ContactsService({
+    repo: new PrismaContactsRepository(db),
+    fetcher: new HttpsCardFetcher({ extraCa: contactsExtraCa }),
+    apps: async () => (await readable()).filter((r) => r.row.phase === "installed").map((r) => ({ id: r.row.id, name: r.spec.name, spec: r.spec })),
+    appOrigin: (subdomain) => config.appOrigin(subdomain),
+    ownDomain: new URL(config.shellOrigin).host,
+    isClaimed: () => identity.isClaimed(),
+    allowLocal: contactsExtraCa !== null,
+    log: log.child({ module: "contacts" }),
+  });
   const system = new SystemService(engine, proxyServer, apps, usage, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 
   /** Restores the gateway's credentials (valid sessions only) before anything is served. */
@@ -284,7 +299,7 @@ export function createServices(
     sources.startSchedule();
   };
 
-  return { oidc, backChannel, identity, audit, notifications, notifier, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
+  return { oidc, backChannel, identity, audit, notifications, notifier, contacts, apps, observe, system, catalog, sources, updates, reconciler, health, firewall, events, proxy, gateway, grants, engine, proxyServer, init };
 }
 
 /** PCC_*_EXTRA_CA (test-only): read once at boot; a bad path stops PCC with a message naming it. */

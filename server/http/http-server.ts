@@ -13,6 +13,8 @@ import { APP_AUTH_PATH } from "../adapters/caddy/caddy-config";
 import { handleCertificateAsk, handleGate } from "../modules/gateway/gate";
 import { handleAppAuthFinish, handleAppAuthStart } from "./app-auth";
 import { clientInfo } from "./client-info";
+import { serveCard } from "./public-card";
+import { CARD_PATH } from "../modules/contacts/card.schema";
 import { readCookie } from "./cookies";
 import { isIssuerPath } from "../modules/oidc/oidc-client";
 
@@ -63,6 +65,7 @@ export function createHttpServer(services: Services, config: Config, log: Logger
     if (path.startsWith("/_pcc/app-auth/")) return handleAppAuthStart(req, res, services, config);
     if (isIssuerPath(path)) return services.oidc.handleShell(req, res);
     if (path === "/_pcc/health") return void res.end("ok");
+    if (path === CARD_PATH) return serveCard(req, res, services);
     if (path === "/_pcc/root.crt") return serveRootCertificate(res, config);
     const icon = /^\/_pcc\/icons\/([^/]+)\.svg$/.exec(path);
     if (icon) return serveIcon(res, services, icon[1]!);

@@ -1,5 +1,6 @@
 import { appsRouter } from "../modules/apps/apps.router";
 import { auditRouter } from "../modules/audit/audit.router";
+import { contactsRouter } from "../modules/contacts/contacts.router";
 import { sourcesRouter } from "../modules/catalog/sources.router";
 import { identityRouter } from "../modules/identity/identity.router";
 import { notificationsRouter } from "../modules/notifications/notifications.router";
@@ -15,6 +16,7 @@ export const appRouter = router({
   apps: appsRouter,
   sources: sourcesRouter,
   system: systemRouter,
+  contacts: contactsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
-import { appKey, settingsKey, SIZES, STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
+import { appKey, CONTACTS_KEY, settingsKey, SIZES, STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
 import { useInstalledApps, type InstalledApp } from "./use-apps";
 import { useNotifications } from "./use-notifications";
 import { useWindowManager } from "./use-window-manager";
@@ -12,6 +12,8 @@ export type Overlay = "palette" | "launcher" | "notifications" | "shortcuts" | "
 /** An app asked (over the bridge) to open a page outside PCC: the owner decides. */
 export type LinkRequest = { appId: string; url: string };
 
+export type FollowKind = "feed" | "activitypub";
+
 type Shell = {
   apps: InstalledApp[];
   appsById: Map<string, InstalledApp>;
@@ -21,11 +23,15 @@ type Shell = {
   toggleOverlay: (o: Overlay) => void;
   openApp: (id: string, url?: string) => void;
   openStore: (focusAppId?: string) => void;
+  /** The App Store showing only apps that can follow this kind of entry (from a friend's card). */
+  openStoreFollowing: (kind: FollowKind) => void;
+  openContacts: () => void;
   openSystem: (view?: string) => void;
   openAppSettings: (id: string, view?: string) => void;
   /** Where an app window should navigate next (from pcc:open), with a counter so the same URL can repeat. */
   navRequests: ReadonlyMap<string, { url: string; n: number }>;
   storeFocus: string | null;
+  storeFollows: FollowKind | null;
   linkRequest: LinkRequest | null;
   setLinkRequest: (r: LinkRequest | null) => void;
 };
@@ -41,6 +47,7 @@ export function ShellProvider({ children }: { children: ReactNode }) {
   const [overlay, setOverlay] = useState<Overlay | null>(null);
   const [navRequests, setNavRequests] = useState<Map<string, { url: string; n: number }>>(new Map());
   const [storeFocus, setStoreFocus] = useState<string | null>(null);
+  const [storeFollows, setStoreFollows] = useState<FollowKind | null>(null);
   const [linkRequest, setLinkRequest] = useState<LinkRequest | null>(null);
 
   const { open } = wm;
@@ -58,10 +65,24 @@ export function ShellProvider({ children }: { children: ReactNode }) {
     (focusAppId?: string) => {
       setOverlay(null);
       setStoreFocus(focusAppId ?? null);
+      setStoreFollows(null);
       open(STORE_KEY, { size: SIZES.store });
     },
     [open],
   );
+  const openStoreFollowing = useCallback(
+    (kind: FollowKind) => {
+      setOverlay(null);
+      setStoreFocus(null);
+      setStoreFollows(kind);
+      open(STORE_KEY, { size: SIZES.store, view: "" });
+    },
+    [open],
+  );
+  const openContacts = useCallback(() => {
+    setOverlay(null);
+    open(CONTACTS_KEY, { size: SIZES.contacts });
+  }, [open]);
   const openSystem = useCallback(
     (view?: string) => {
       setOverlay(null);
@@ -88,14 +109,17 @@ export function ShellProvider({ children }: { children: ReactNode }) {
       toggleOverlay,
       openApp,
       openStore,
+      openStoreFollowing,
+      openContacts,
       openSystem,
       openAppSettings,
       navRequests,
       storeFocus,
+      storeFollows,
       linkRequest,
       setLinkRequest,
     }),
-    [apps, appsById, list.isSuccess, overlay, toggleOverlay, openApp, openStore, openSystem, openAppSettings, navRequests, storeFocus, linkRequest],
+    [apps, appsById, list.isSuccess, overlay, toggleOverlay, openApp, openStore, openStoreFollowing, openContacts, openSystem, openAppSettings, navRequests, storeFocus, storeFollows, linkRequest],
   );
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

@@ -29,6 +29,7 @@ export function catalogView(spec: AppSpec, state: Pick<CatalogApp, "installed" |
     settings: spec.settings,
     price: spec.license ? { amount: spec.license.price.amount, currency: spec.license.price.currency, purchaseUrl: spec.license.purchaseUrl } : null,
     test: spec.test,
+    follows: [...new Set(spec.subscribes.map((s) => s.kind))],
     ...state,
   };
 }

@@ -47,6 +47,8 @@ export type CatalogApp = {
   installError: string | null;
   /** Where the entry comes from: PCC's built-in catalog or a source the owner added (`trustUnsigned`: say so loudly). */
   catalogSource: CatalogOrigin;
+  /** What the app can follow for its owner (spec `subscribes`): the Contacts window offers it for a friend's entries. */
+  follows: ("feed" | "activitypub")[];
 };
 
 export type CatalogProblem = { source: string; message: string };

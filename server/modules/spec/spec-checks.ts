@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { scanReferences, type Reference } from "./references";
 import { formatPath, type Issue } from "./issues";
 import type { AppSpec, SpecDraft } from "./spec.schema";
+import { checkSocial } from "./spec-social";
 
 type Path = (string | number)[];
 type Report = (path: Path, message: string) => void;
@@ -18,6 +19,7 @@ export function crossChecks(spec: SpecDraft, ctx: z.RefinementCtx) {
 
   checkIngress(spec, services, report);
   checkPorts(spec, services, report);
+  checkSocial(spec, report);
   const settingKeys = new Set<string>();
   spec.settings.forEach((s, i) => {
     if (settingKeys.has(s.key)) report(["settings", i, "key"], `repeats the setting "${s.key}"`);

@@ -7,6 +7,7 @@ import { crossChecks, resolveSubdomain, specWarnings } from "./spec-checks";
 import { appId, CATEGORIES, DIGEST, dnsLabel, hostname, httpsUrl, key, name, namedMap, port, relPath, semver, text, uniqueList } from "./spec-fields";
 import { serviceSchema } from "./spec-service";
 import { settingSchema } from "./spec-settings";
+import { publishesSchema, subscribesSchema } from "./spec-social";
 
 // apps-catalog/<id>/app.yaml, format pcc.app/v1. The one definition of the format: the JSON Schema, the
 // reference in apps-catalog/README.md and the runtime's AppSpec type all come from here.
@@ -119,6 +120,8 @@ export const specObject = z.strictObject({
   secrets: namedMap(key, orDefaults(secretSchema), 50, "secrets").default({}),
   settings: z.array(settingSchema).max(100).default([]),
   permissions: permissionsSchema.prefault({}),
+  publishes: publishesSchema,
+  subscribes: subscribesSchema,
 });
 
 export type SpecDraft = z.output<typeof specObject>;

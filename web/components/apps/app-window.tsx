@@ -68,11 +68,18 @@ function AppFrame({
   const [loaded, setLoaded] = useState(false);
   const [slow, setSlow] = useState(false);
   // A pcc:open for a page of this app navigates its window; the counter lets the same URL repeat.
-  const [src, setSrc] = useState(url);
+  // A request that opened this window (Contacts' "Subscribe with …") is where it starts; each request is
+  // taken once, so a reload or a later reopening starts at the app's own page again.
+  const [src, setSrc] = useState(() => (nav && !takenNavs.has(nav) ? nav.url : url));
   const seenNav = useRef(nav?.n ?? 0);
+  useEffect(() => {
+    if (nav) takenNavs.add(nav);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- what the window started at, once
+  }, []);
   useEffect(() => {
     if (nav && nav.n !== seenNav.current) {
       seenNav.current = nav.n;
+      takenNavs.add(nav);
       setSrc(nav.url);
     }
   }, [nav]);
@@ -106,6 +113,8 @@ function AppFrame({
     </>
   );
 }
+
+const takenNavs = new WeakSet<object>();
 
 function Centered({ children }: { children: React.ReactNode }) {
   return <div className="flex h-full items-center justify-center p-6 text-center text-sm text-fg-muted">{children}</div>;

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useNotifications } from "@/web/hooks/use-notifications";
 import { useShell } from "@/web/hooks/use-shell";
 import { useWindowManager } from "@/web/hooks/use-window-manager";
-import { appKey, STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
+import { appKey, CONTACTS_KEY, STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
 import { AppIcon } from "@/web/components/ui/app-icon";
 import { StatusDot } from "@/web/components/ui/status-dot";
 import { SystemTile } from "@/web/components/ui/system-tiles";
@@ -49,6 +49,9 @@ export function Dock() {
         </DockItem>
         <DockItem id="store" label="App Store" presence={presence(STORE_KEY)} onClick={() => shell.openStore()}>
           <SystemTile kind="store" />
+        </DockItem>
+        <DockItem id="contacts" label="Contacts" presence={presence(CONTACTS_KEY)} onClick={() => shell.openContacts()}>
+          <SystemTile kind="contacts" />
         </DockItem>
         {shell.apps.map((app) => (
           <DockItem

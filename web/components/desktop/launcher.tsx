@@ -43,6 +43,9 @@ export function Launcher({ onClose }: { onClose: () => void }) {
             <Tile testId="launcher-store" label="App Store" onClick={() => shell.openStore()}>
               <SystemTile kind="store" className="size-14" />
             </Tile>
+            <Tile testId="launcher-contacts" label="Contacts" onClick={() => shell.openContacts()}>
+              <SystemTile kind="contacts" className="size-14" />
+            </Tile>
             <Tile testId="launcher-system" label="Settings" onClick={() => shell.openSystem()}>
               <SystemTile kind="system" className="size-14" />
             </Tile>

@@ -5,7 +5,7 @@ import { AppBridgeProvider } from "@/web/hooks/use-app-bridge";
 import { useNotifications } from "@/web/hooks/use-notifications";
 import { useShell } from "@/web/hooks/use-shell";
 import { useWindowManager } from "@/web/hooks/use-window-manager";
-import { STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
+import { CONTACTS_KEY, STORE_KEY, SYSTEM_KEY } from "@/web/lib/window-kinds";
 import { AppIcon } from "@/web/components/ui/app-icon";
 import { Button } from "@/web/components/ui/button";
 import { StatusDot } from "@/web/components/ui/status-dot";
@@ -119,6 +119,9 @@ function PhoneDock() {
       <ul className="flex items-stretch justify-around px-2 pt-1.5 pb-[max(0.375rem,env(safe-area-inset-bottom))]">
         <DockButton id="store" label="App Store" open={open(STORE_KEY)} onClick={() => shell.openStore()}>
           <SystemTile kind="store" />
+        </DockButton>
+        <DockButton id="contacts" label="Contacts" open={open(CONTACTS_KEY)} onClick={() => shell.openContacts()}>
+          <SystemTile kind="contacts" />
         </DockButton>
         <DockButton id="search" label="Search" onClick={() => shell.setOverlay("palette")}>
           <SystemTile kind="search" />

@@ -38,7 +38,7 @@ export function SearchPalette({ onClose }: { onClose: () => void }) {
         always: true,
       });
     }
-    const system = (id: string, label: string, keywords: string[], run: () => void, kind: "store" | "system" | "launcher" | "notifications" = "system", always = false): Entry => ({
+    const system = (id: string, label: string, keywords: string[], run: () => void, kind: "store" | "system" | "launcher" | "notifications" | "contacts" = "system", always = false): Entry => ({
       id,
       label,
       group: "PCC",
@@ -50,6 +50,7 @@ export function SearchPalette({ onClose }: { onClose: () => void }) {
     list.push(
       system("store", "App Store", ["install", "apps", "catalog"], () => shell.openStore(), "store", true),
       system("system", "Settings", ["system", "status", "version", "sign out"], () => shell.openSystem(), "system", true),
+      system("contacts", "Contacts", ["friends", "people", "card", "follow", "subscribe", "feed", "domain"], () => shell.openContacts(), "contacts", true),
       system("appearance", "Appearance", ["theme", "dark", "light", "wallpaper", "background"], () => shell.openSystem("appearance")),
       system("sources", "App sources", ["catalog", "source", "publisher", "add apps", "store"], () => shell.openSystem("sources")),
       system("theme-dark", "Use the dark theme", ["appearance", "night", "mode"], () => (setPref("dark"), onClose())),

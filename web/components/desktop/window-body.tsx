@@ -17,6 +17,7 @@ function Loading() {
 // Split out of the desktop's first load: most sessions open an app, not the store or settings.
 const StoreWindow = lazyComponent(() => import("@/web/components/store/store-window").then((m) => m.StoreWindow), { loading: Loading });
 const SettingsWindow = lazyComponent(() => import("@/web/components/system/settings-window").then((m) => m.SettingsWindow), { loading: Loading });
+const ContactsWindow = lazyComponent(() => import("@/web/components/contacts/contacts-window").then((m) => m.ContactsWindow), { loading: Loading });
 const AppSettingsWindow = lazyComponent(() => import("@/web/components/apps/app-settings-window").then((m) => m.AppSettingsWindow), { loading: Loading });
 
 /** The title a window shows in its title bar, the dock menu and the switcher. */
@@ -26,6 +27,7 @@ export function useWindowTitle(key: string): string {
   if (!kind) return key;
   if (kind.kind === "store") return "App Store";
   if (kind.kind === "system") return "Settings";
+  if (kind.kind === "contacts") return "Contacts";
   const name = appsById.get(kind.appId)?.name ?? kind.appId;
   return kind.kind === "settings" ? `${name} settings` : name;
 }
@@ -36,7 +38,9 @@ export function WindowBody({ win }: { win: Win }) {
   const wm = useWindowManager();
   const kind = windowKind(win.key);
   if (!kind || kind.kind === "app") return null;
-  if (kind.kind === "store") return <StoreWindow onOpen={shell.openApp} focusAppId={shell.storeFocus} view={win.view} onView={(v: string) => wm.setView(win.key, v)} />;
+  if (kind.kind === "store")
+    return <StoreWindow onOpen={shell.openApp} focusAppId={shell.storeFocus} follows={shell.storeFollows} view={win.view} onView={(v: string) => wm.setView(win.key, v)} />;
+  if (kind.kind === "contacts") return <ContactsWindow />;
   if (kind.kind === "system") return <SettingsWindow view={win.view} onView={(v: string) => wm.setView(win.key, v)} />;
   return (
     <AppSettingsWindow

@@ -21,12 +21,14 @@ type Props = {
   onOpen: (id: string) => void;
   /** From the search palette or an app's pcc:open: scrolls to and highlights one entry. */
   focusAppId?: string | null;
+  /** From Contacts: show only the apps that can follow this kind of entry ("Get an app for this"). */
+  follows?: "feed" | "activitypub" | null;
   view?: string;
   onView?: (view: string) => void;
 };
 
 /** The App Store: search and categories over the catalog, each app's page, and installs with their prompt and progress. */
-export function StoreWindow({ onOpen, focusAppId = null, view, onView }: Props) {
+export function StoreWindow({ onOpen, focusAppId = null, follows = null, view, onView }: Props) {
   const [localView, setLocalView] = useState("");
   const current = onView ? (view ?? "") : localView;
   const setView = onView ?? setLocalView;
@@ -42,14 +44,16 @@ export function StoreWindow({ onOpen, focusAppId = null, view, onView }: Props) 
         {pageId ? (
           <StoreAppPage id={pageId} onOpen={onOpen} onBack={() => setView("")} />
         ) : (
-          <StoreList onOpen={onOpen} focusAppId={focusAppId} onDetails={(id) => setView(`app:${id}`)} />
+          <StoreList onOpen={onOpen} focusAppId={focusAppId} follows={follows} onDetails={(id) => setView(`app:${id}`)} />
         )}
       </InstallFlowProvider>
     </AppLiveProvider>
   );
 }
 
-function StoreList({ onOpen, focusAppId, onDetails }: { onOpen: (id: string) => void; focusAppId: string | null; onDetails: (id: string) => void }) {
+const FOLLOWS_LABEL = { feed: "Apps that follow a friend's feed", activitypub: "Apps that follow a friend's account" } as const;
+
+function StoreList({ onOpen, focusAppId, follows, onDetails }: { onOpen: (id: string) => void; focusAppId: string | null; follows: "feed" | "activitypub" | null; onDetails: (id: string) => void }) {
   const catalog = useCatalog();
   const list = useInstalledApps();
   const data = catalog.data as { apps: CatalogApp[]; problems: CatalogProblem[] } | undefined;
@@ -58,6 +62,9 @@ function StoreList({ onOpen, focusAppId, onDetails }: { onOpen: (id: string) => 
   const [category, setCategory] = useState<string | null>(null);
   const deferredQuery = useDeferredValue(query);
   const loaded = !!data;
+  // A new request from Contacts filters again; "Show all apps" lifts it.
+  const [followFilter, setFollowFilter] = useState(follows);
+  useEffect(() => setFollowFilter(follows), [follows]);
 
   // A focus request shows the app whatever the filters were.
   useEffect(() => {
@@ -78,8 +85,8 @@ function StoreList({ onOpen, focusAppId, onDetails }: { onOpen: (id: string) => 
   }
 
   const categories = categoriesOf(data.apps);
-  const shown = searchApps(data.apps, deferredQuery, category);
-  const filtered = deferredQuery.trim() !== "" || category !== null;
+  const shown = searchApps(data.apps, deferredQuery, category).filter((a) => !followFilter || a.follows.includes(followFilter));
+  const filtered = deferredQuery.trim() !== "" || category !== null || followFilter !== null;
 
   return (
     <div className="h-full overflow-y-auto bg-surface">
@@ -101,6 +108,15 @@ function StoreList({ onOpen, focusAppId, onDetails }: { onOpen: (id: string) => 
           />
         </div>
       </div>
+
+      {followFilter && (
+        <div data-testid="store-follows-filter" className="mx-4 mb-3 flex items-center gap-3 rounded-xl bg-surface-2 px-3 py-2 text-sm text-fg ring-1 ring-line sm:mx-6">
+          <span className="min-w-0 flex-1">{FOLLOWS_LABEL[followFilter]}</span>
+          <button type="button" className="min-h-11 font-medium text-accent underline underline-offset-2 sm:min-h-0" onClick={() => setFollowFilter(null)}>
+            Show all apps
+          </button>
+        </div>
+      )}
 
       {categories.length > 1 && (
         <div role="group" aria-label="Categories" className="flex gap-1.5 overflow-x-auto px-4 pb-3 [scrollbar-width:thin] sm:px-6">

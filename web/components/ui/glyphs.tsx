@@ -19,6 +19,7 @@ const PATHS = {
   keyboard: "M3 7h18v10H3zM7 11h.01M11 11h.01M15 11h.01M8 14h8",
   external: "M14 5h5v5M19 5l-8 8M18 14v5H5V6h5",
   check: "M5 12l5 5 9-10",
+  people: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7Zm-6 9a6 6 0 0 1 12 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14.5a5.5 5.5 0 0 1 3 5.5",
 } as const;
 
 export type GlyphName = keyof typeof PATHS;

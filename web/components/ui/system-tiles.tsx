@@ -7,6 +7,7 @@ const TILES = {
   search: { glyph: "search", bg: "from-slate-600 to-slate-900" },
   notifications: { glyph: "bell", bg: "from-rose-400 to-orange-500" },
   switcher: { glyph: "switcher", bg: "from-teal-500 to-cyan-700" },
+  contacts: { glyph: "people", bg: "from-emerald-500 to-teal-700" },
 } as const satisfies Record<string, { glyph: GlyphName; bg: string }>;
 
 /** The shell's own "apps" (App Store, Settings, ...) drawn as app-like tiles. */
