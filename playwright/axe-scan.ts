@@ -16,7 +16,9 @@ export async function switchTheme(page: Page, theme: Theme) {
 
 /** Waits for the shell's theme class to match, and for every finite animation and transition to finish. */
 export async function settle(page: Page, theme?: Theme) {
-  if (theme) await expect(page.locator("html")).toHaveJSProperty("className", theme === "dark" ? expect.stringMatching(/\bdark\b/) : expect.not.stringMatching(/\bdark\b/));
+  const dark = /(^|\s)dark(\s|$)/;
+  if (theme === "dark") await expect(page.locator("html")).toHaveClass(dark);
+  if (theme === "light") await expect(page.locator("html")).not.toHaveClass(dark);
   await page.waitForFunction(() =>
     document.getAnimations().every((a) => a.playState !== "running" || (a.effect?.getComputedTiming().endTime ?? 0) === Infinity),
   );
