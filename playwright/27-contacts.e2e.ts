@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { PccInstance } from "../tests/helpers/pcc-instance";
 import { writeSocialApps } from "../tests/helpers/social-apps";
+import { scan as axeScan, switchTheme } from "./axe-scan";
 import { usePcc } from "./pcc-fixture";
 import { claimOwner, expectTouchTargets, installWithCli, signInContext } from "./shell-helpers";
 
@@ -48,9 +48,8 @@ test.beforeAll(async () => {
 
 async function scan(page: Page, what: string) {
   for (const theme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme: theme, reducedMotion: "reduce" });
-    const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).include("[data-testid=window-contacts]").analyze();
-    expect(result.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${what}, ${theme}: ${v.id} ${v.nodes[0]?.target}`)).toEqual([]);
+    await switchTheme(page, theme);
+    expect(await axeScan(page, `${what}, ${theme}`, "[data-testid=window-contacts]")).toEqual([]);
   }
 }
 
