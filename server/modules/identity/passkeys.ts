@@ -1,13 +1,9 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransport,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  AuthenticatorTransport,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import type { PasskeyRow } from "../../adapters/db/identity-repository";
 import { DomainError } from "../../errors";
@@ -29,13 +25,18 @@ export type { AuthenticationResponseJSON, RegistrationResponseJSON };
 const ALGORITHMS = [-8, -7, -257];
 const TIMEOUT_MS = 120_000;
 
+// Loaded with the first ceremony, not at boot: SimpleWebAuthn and its COSE/ASN.1 stack are about 28 MB
+// of an idle PCC's memory, and a passkey is used a few times a month.
+const webauthn = () => import("@simplewebauthn/server");
+
 const refused = (why: string) => new DomainError("UNAUTHORIZED", `The passkey could not be verified (${why}). Try again.`);
 
 /** WebAuthn ceremonies, through SimpleWebAuthn; user verification is REQUIRED everywhere. */
 export class Passkeys {
   constructor(readonly rp: RelyingParty) {}
 
-  registrationOptions(opts: { ownerId: string; exclude: PasskeyRow[] }): Promise<RegistrationOptions> {
+  async registrationOptions(opts: { ownerId: string; exclude: PasskeyRow[] }): Promise<RegistrationOptions> {
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: this.rp.name,
       rpID: this.rp.id,
@@ -52,6 +53,7 @@ export class Passkeys {
 
   /** The new credential, ready to store on a device; throws UNAUTHORIZED when anything does not check out. */
   async verifyRegistration(response: RegistrationResponseJSON, challenge: string, deviceId: string, now: Date): Promise<PasskeyRow> {
+    const { verifyRegistrationResponse } = await webauthn();
     let result;
     try {
       result = await verifyRegistrationResponse({
@@ -81,7 +83,8 @@ export class Passkeys {
   }
 
   /** Any of the owner's passkeys (discoverable), or only the listed ones. */
-  authenticationOptions(allow: PasskeyRow[] = []): Promise<AuthenticationOptions> {
+  async authenticationOptions(allow: PasskeyRow[] = []): Promise<AuthenticationOptions> {
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: this.rp.id,
       userVerification: "required",
@@ -92,6 +95,7 @@ export class Passkeys {
 
   /** The authenticator's new signature counter; throws UNAUTHORIZED when the assertion is not valid. */
   async verifyAuthentication(response: AuthenticationResponseJSON, challenge: string, stored: PasskeyRow): Promise<number> {
+    const { verifyAuthenticationResponse } = await webauthn();
     let result;
     try {
       result = await verifyAuthenticationResponse({

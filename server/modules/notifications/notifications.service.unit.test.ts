@@ -47,7 +47,7 @@ describe("VAPID keys", () => {
   it("are made once, stored with the private key sealed, and read back by the next start", async () => {
     const repo = new MemoryPushRepository();
     const box = SecretBox.forTests();
-    const generate = vi.fn(() => webpush.generateVAPIDKeys());
+    const generate = vi.fn(async () => webpush.generateVAPIDKeys());
     const first = await new VapidKeys(repo, box, "https://pcc.example", generate).details();
     expect(repo.key!.publicKey).toBe(first.publicKey);
     expect(repo.key!.sealedPrivateKey).not.toContain(first.privateKey);

@@ -1,6 +1,5 @@
 import https from "node:https";
 import tls from "node:tls";
-import webpush from "web-push";
 
 export type PushTarget = { endpoint: string; keys: { p256dh: string; auth: string } };
 export type VapidDetails = { subject: string; publicKey: string; privateKey: string };
@@ -36,6 +35,9 @@ export class WebPushSender implements PushSender {
   }
 
   async send(target: PushTarget, payload: string, opts: SendOptions): Promise<SendResult> {
+    // Loaded on the first push, not at boot: about 11 MB that a PCC whose owner never enabled
+    // notifications would carry for nothing.
+    const { default: webpush } = await import("web-push");
     try {
       const res = await webpush.sendNotification(target, payload, {
         vapidDetails: await this.vapid(),

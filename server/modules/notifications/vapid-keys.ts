@@ -1,4 +1,3 @@
-import webpush from "web-push";
 import type { PushRepository } from "../../adapters/db/push-repository";
 import type { SecretBox } from "../secrets/secret-box";
 import type { VapidDetails } from "./push-sender";
@@ -19,7 +18,8 @@ export class VapidKeys {
     private readonly box: SecretBox,
     /** Who runs this push sender, for push services to contact: the shell's https origin. */
     private readonly subject: string,
-    private readonly generate: () => { publicKey: string; privateKey: string } = () => webpush.generateVAPIDKeys(),
+    // web-push is loaded only when a key is first made (see push-sender.ts).
+    private readonly generate: () => Promise<{ publicKey: string; privateKey: string }> = async () => (await import("web-push")).default.generateVAPIDKeys(),
   ) {}
 
   details(): Promise<VapidDetails> {
@@ -38,7 +38,7 @@ export class VapidKeys {
   private async load(): Promise<VapidDetails> {
     let stored = await this.repo.vapidKey();
     if (!stored) {
-      const fresh = this.generate();
+      const fresh = await this.generate();
       stored = await this.repo.keepVapidKey({ publicKey: fresh.publicKey, sealedPrivateKey: this.box.seal(fresh.privateKey, SEAL_CONTEXT) });
     }
     return { subject: this.subject, publicKey: stored.publicKey, privateKey: this.box.open(stored.sealedPrivateKey, SEAL_CONTEXT) };

@@ -45,8 +45,8 @@ const text = (res: ServerResponse, status: number, body: string) => {
 export class OidcService {
   readonly issuer: string;
   private readonly issuerHost: string;
-  private provider: Provider | null = null;
-  private callback: ((req: IncomingMessage, res: ServerResponse) => unknown) | null = null;
+  private starting: Promise<{ provider: Provider; callback: (req: IncomingMessage, res: ServerResponse) => unknown }> | null = null;
+  private keys: ReturnType<typeof loadOidcKeys> | null = null;
   // The owner session PCC checked for a request, read by the provider's grant loader.
   private readonly owners = new WeakMap<IncomingMessage, string>();
 
@@ -56,12 +56,29 @@ export class OidcService {
   }
 
   async init() {
-    const keys = loadOidcKeys(this.d.keysFile);
+    this.keys = loadOidcKeys(this.d.keysFile);
     const pruned = await this.d.repo.pruneExpired(new Date());
     if (pruned) this.d.log.debug({ pruned }, "expired OIDC artifacts removed");
-    this.provider = await createProvider({
+    setInterval(() => void this.d.repo.pruneExpired(new Date()).catch((err) => this.d.log.warn({ err }, "pruning OIDC artifacts failed")), 3600_000).unref();
+  }
+
+  /**
+   * The provider, made on the first OIDC request rather than at boot: oidc-provider and its Koa stack are
+   * about 30 MB of memory that a PCC without an OIDC app would hold for nothing.
+   */
+  private start() {
+    this.starting ??= this.makeProvider().catch((e: unknown) => {
+      this.starting = null;
+      throw e;
+    });
+    return this.starting;
+  }
+
+  private async makeProvider() {
+    if (!this.keys) throw new Error("OIDC used before init()");
+    const provider = await createProvider({
       issuer: this.issuer,
-      keys,
+      keys: this.keys,
       adapter: oidcAdapterClass({ repo: this.d.repo, box: this.d.box, findClient: (id) => this.findClient(id) }),
       ownerSessionOf: (req) => this.owners.get(req) ?? null,
       grantSession: async (grantId) => (await this.d.repo.find(artifactKey("Grant", grantId)))?.sessionId ?? null,
@@ -69,8 +86,7 @@ export class OidcService {
       claims: { name: "Owner", email: `${OWNER_SUBJECT}@${this.d.domain}` },
       log: this.d.log,
     });
-    this.callback = this.provider.callback();
-    setInterval(() => void this.d.repo.pruneExpired(new Date()).catch((err) => this.d.log.warn({ err }, "pruning OIDC artifacts failed")), 3600_000).unref();
+    return { provider, callback: provider.callback() };
   }
 
   /** The client of an installed OIDC app, from its record: uninstalling the app ends the client at once. */
@@ -140,8 +156,7 @@ export class OidcService {
    * The interaction must be the one this browser started (its cookie) and the one in the URL.
    */
   private async finishInteraction(req: IncomingMessage, res: ServerResponse, uid: string) {
-    const provider = this.provider;
-    if (!provider) return text(res, 503, "Sign-in is starting; try again in a moment.");
+    const { provider } = await this.start();
     this.normalise(req);
     const details = await provider.interactionDetails(req, res).catch(() => null);
     if (!details || details.uid !== uid) return text(res, 400, "This sign-in has expired. Open the app again from your PCC.");
@@ -160,13 +175,13 @@ export class OidcService {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse) {
-    if (!this.callback) return text(res, 503, "Sign-in is starting; try again in a moment.");
+    const { callback } = await this.start();
     this.normalise(req);
     const original = req.url ?? "/";
     // Mounted under /oidc: the provider routes on the rest and finds its mount point from originalUrl.
     (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
     req.url = original.slice(ISSUER_PATH.length) || "/";
-    await this.callback(req, res);
+    await callback(req, res);
   }
 
   /**
