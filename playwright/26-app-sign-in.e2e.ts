@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { writeApp } from "../tests/helpers/pcc-instance";
 import { oidcAppSpec } from "../tests/helpers/oidc-test-app";
 import { claimOwner, installWithCli, signInContext } from "./shell-helpers";
-import { usePccWithTestApps } from "./store-helpers";
+import { openAppSettings, usePccWithTestApps } from "./store-helpers";
 
 // One-tap sign-in to apps: the owner opens, from the desktop, an app that signs in by OpenID Connect (the
 // offline relying party of tests/fixtures/images/oidc-rp) and one that trusts a proxy header, and each
@@ -55,6 +55,10 @@ test("the owner opens an OIDC app from the desktop and is already signed in to i
   const paths = visited.map((u) => new URL(u)).map((u) => `${u.host.split(".")[0]}${u.pathname}`);
   expect(paths).toEqual(expect.arrayContaining(["pcc/oidc/auth", "rp/callback"]));
   await expect(page.getByTestId("window-app-rp").getByTestId("window-origin")).toHaveText(new URL(env.pcc.appUrl("rp")).host);
+  // Its settings say how it signs the owner in.
+  const settings = await openAppSettings(page, "rp");
+  await settings.getByTestId("tab-credentials").click();
+  await expect(settings.getByTestId("sign-in-oidc-main")).toContainText("OpenID Connect");
 });
 
 test("the owner opens an app that trusts a proxy header and is already signed in to it", async ({ page, context }) => {
@@ -62,4 +66,7 @@ test("the owner opens an app that trusts a proxy header and is already signed in
   await page.goto(env.pcc.shellUrl);
   await page.getByTestId("dock-item-wiki").click();
   await expect(page.frameLocator("[data-testid=app-iframe-wiki]").getByText("signed in as owner")).toBeVisible({ timeout: 30_000 });
+  const settings = await openAppSettings(page, "wiki");
+  await settings.getByTestId("tab-credentials").click();
+  await expect(settings.getByTestId("sign-in-header-main")).toContainText("X-Forwarded-User");
 });

@@ -61,7 +61,12 @@ export async function describeApp(rec: AppRecord | BrokenRecord, d: DescribeDeps
   const urls = spec.ingress.map((g) => ({
     name: g.name,
     url: `${d.appUrl(g.subdomain)}/`,
-    signIn: g.auth.method === "header" ? { header: g.auth.header, user: OWNER_SIGN_IN_NAME } : null,
+    signIn:
+      g.auth.method === "header"
+        ? { method: "header" as const, header: g.auth.header, user: OWNER_SIGN_IN_NAME }
+        : g.auth.method === "oidc"
+          ? { method: "oidc" as const }
+          : null,
   }));
   const health = d.health.status(row.id);
   let status: AppStatus;

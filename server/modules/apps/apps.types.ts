@@ -67,8 +67,11 @@ export type InstalledApp = {
   error: string | null;
   /** The main web address, if the app has one. */
   url: string | null;
-  /** `signIn`: the app signs the owner in by this header, which PCC sets to `user` on the owner's requests only. */
-  urls: { name: string; url: string; signIn: { header: string; user: string } | null }[];
+  /**
+   * `signIn`: how the app signs the owner in by itself: from a header PCC sets to `user` on the owner's
+   * requests only, or by OpenID Connect with PCC as its provider; null when it has its own sign-in.
+   */
+  urls: { name: string; url: string; signIn: { method: "header"; header: string; user: string } | { method: "oidc" } | null }[];
   ports: { name: string; protocol: "tcp" | "udp"; hostPort: number }[];
   grants: Granted;
   services: { name: string; state: string; restarts: number; reason: string | null }[];
