@@ -280,6 +280,7 @@ export function createServices(
     isClaimed: () => identity.isClaimed(),
     allowLocal: contactsExtraCa !== null,
     log: log.child({ module: "contacts" }),
+    audit,
   });
   const system = new SystemService(engine, proxyServer, apps, usage, { version: pkg.version, domain: config.domain, shellUrl: config.shellOrigin });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ownerProcedure, router } from "../../trpc/init";
+import { actorOf } from "../identity/identity-core";
 import { CARD_MAX_BYTES } from "./card.schema";
 
 const id = z.string().uuid();
@@ -16,7 +17,7 @@ export const contactsRouter = router({
         listed: z.array(z.string().max(400)).max(50),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.contacts.updateMyCard(input)),
+    .mutation(({ ctx, input }) => ctx.services.contacts.updateMyCard(input, { actor: actorOf(ctx.session), ip: ctx.client.ip })),
   list: ownerProcedure.query(({ ctx }) => ctx.services.contacts.list()),
   add: ownerProcedure.input(z.object({ domain: z.string().max(300) })).mutation(({ ctx, input }) => ctx.services.contacts.add(input.domain)),
   refresh: ownerProcedure.input(z.object({ id })).mutation(({ ctx, input }) => ctx.services.contacts.refresh(input.id)),

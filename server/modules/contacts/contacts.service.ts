@@ -39,8 +39,13 @@ type Deps = {
   /** Test-only: friends' PCCs on this machine (*.localhost, loopback). */
   allowLocal: boolean;
   log: Logger;
+  /** The admin audit log: what the card tells the world is the owner's decision, so each change is kept. */
+  audit?: { record(e: { action: string; actor: string; ip?: string | null; details?: Record<string, unknown> }): Promise<void> };
   now?: () => Date;
 };
+
+/** Who asked (an owner's device, or root through the CLI), for the audit log. */
+export type Who = { actor: string; ip?: string | null };
 
 export class ContactsService {
   constructor(private readonly d: Deps) {}
@@ -59,7 +64,7 @@ export class ContactsService {
     return { domain: this.d.ownDomain, displayName: own.displayName, avatar: own.avatar, entries: await this.publishable(own.listed) };
   }
 
-  async updateMyCard(input: { displayName: string; avatar: string | null; listed: string[] }) {
+  async updateMyCard(input: { displayName: string; avatar: string | null; listed: string[] }, who: Who = { actor: "system" }) {
     let avatar: string | null = null;
     if (input.avatar !== null) {
       avatar = sanitizeAvatar(input.avatar);
@@ -68,7 +73,9 @@ export class ContactsService {
     const available = new Set((await this.publishable([])).map((e) => e.key));
     const unknown = input.listed.filter((k) => !available.has(k));
     if (unknown.length) throw new DomainError("INVALID_INPUT", "That entry is no longer offered by an installed app; reopen the window and choose again.");
-    await this.d.repo.saveOwnerCard({ displayName: input.displayName.replace(/[\p{Cc}\p{Cf}]/gu, "").trim(), avatar, listed: [...new Set(input.listed)] });
+    const card = { displayName: input.displayName.replace(/[\p{Cc}\p{Cf}]/gu, "").trim(), avatar, listed: [...new Set(input.listed)] };
+    await this.d.repo.saveOwnerCard(card);
+    await this.d.audit?.record({ action: "card.updated", ...who, details: { name: card.displayName, avatar: avatar !== null, listed: card.listed } });
     return this.myCard();
   }
 

@@ -47,6 +47,7 @@ const reader = app("reader", { subscribes: [{ kind: "feed", path: "/add?url={url
 function setup(answer: () => Promise<Buffer> | Buffer, apps: SocialApp[] = [blog, reader], claimed = true) {
   const repo = new MemoryRepo();
   const fetcher: CardFetcher = { fetch: async () => answer() };
+  const audited: { action: string; actor: string; details?: Record<string, unknown> }[] = [];
   const svc = new ContactsService({
     repo,
     fetcher,
@@ -56,8 +57,9 @@ function setup(answer: () => Promise<Buffer> | Buffer, apps: SocialApp[] = [blog
     isClaimed: async () => claimed,
     allowLocal: false,
     log: silentLogger(),
+    audit: { record: async (e) => void audited.push(e) },
   });
-  return { repo, svc };
+  return { repo, svc, audited };
 }
 const friendCard = (over: Record<string, unknown> = {}) =>
   Buffer.from(JSON.stringify({ type: "pcc-card", version: 1, domain: "alice.example", name: "Alice", avatar: null, entries: [{ kind: "feed", title: "Posts", url: "https://blog.alice.example/feed.xml" }], ...over }));
@@ -70,12 +72,14 @@ async function domainError(p: Promise<unknown>) {
 
 describe("the owner's card", () => {
   it("lists nothing until the owner ticks an entry, and only that", async () => {
-    const { svc } = setup(() => friendCard());
+    const { svc, audited } = setup(() => friendCard());
     expect(await svc.publicCard()).toEqual({ type: "pcc-card", version: 1, domain: "me.example", name: "", avatar: null, entries: [] });
     const mine = await svc.myCard();
     expect(mine.entries).toEqual([expect.objectContaining({ key: "blog:feed:/feed.xml", url: "https://blog.me.example/feed.xml", listed: false })]);
-    await svc.updateMyCard({ displayName: " Me ", avatar: null, listed: ["blog:feed:/feed.xml"] });
+    await svc.updateMyCard({ displayName: " Me ", avatar: null, listed: ["blog:feed:/feed.xml"] }, { actor: "device:d1", ip: "192.0.2.7" });
     expect(await svc.publicCard()).toEqual({ type: "pcc-card", version: 1, domain: "me.example", name: "Me", avatar: null, entries: [{ kind: "feed", title: "Posts", url: "https://blog.me.example/feed.xml" }] });
+    // What the card tells the world is in the admin audit log, with who changed it.
+    expect(audited).toEqual([{ action: "card.updated", actor: "device:d1", ip: "192.0.2.7", details: { name: "Me", avatar: false, listed: ["blog:feed:/feed.xml"] } }]);
   });
 
   it("is not served by an unclaimed PCC", async () => {
@@ -83,9 +87,10 @@ describe("the owner's card", () => {
   });
 
   it("refuses an SVG avatar and entries no installed app offers", async () => {
-    const { svc } = setup(() => friendCard());
+    const { svc, audited } = setup(() => friendCard());
     expect((await domainError(svc.updateMyCard({ displayName: "x", avatar: "data:image/svg+xml;base64,PHN2Zy8+", listed: [] }))).code).toBe("INVALID_INPUT");
     expect((await domainError(svc.updateMyCard({ displayName: "x", avatar: null, listed: ["other:feed:/x"] }))).code).toBe("INVALID_INPUT");
+    expect(audited).toEqual([]);
   });
 });
 

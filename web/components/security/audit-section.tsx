@@ -25,6 +25,11 @@ const ACTIONS: Record<string, string> = {
   "app.installed": "Installed an app",
   "app.removed": "Removed an app",
   "app.permissions": "Changed an app's permissions",
+  "catalog.source.added": "Added a catalog source",
+  "catalog.source.removed": "Removed a catalog source",
+  "notifications.subscribed": "Turned on notifications",
+  "notifications.unsubscribed": "Turned off notifications",
+  "card.updated": "Changed the public card",
 };
 
 /** The admin audit log, newest first, and whether its hash chain verifies. */
