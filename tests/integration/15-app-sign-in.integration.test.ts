@@ -193,7 +193,7 @@ describe("apps that sign the owner in by a trusted header", () => {
   it("tells the shell which address signs the owner in, by which header, as whom", async () => {
     const list = (await pcc.trpc("apps.list", null, session, "query")).json.result?.data as { id: string; urls: { name: string; signIn: unknown }[] }[];
     expect(list.find((a) => a.id === "wiki")?.urls.map((u) => [u.name, u.signIn])).toEqual([
-      ["main", { header: H, user: OWNER_SIGN_IN_NAME }],
+      ["main", { method: "header", header: H, user: OWNER_SIGN_IN_NAME }],
       ["plain", null],
     ]);
   });
