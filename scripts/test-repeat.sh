@@ -23,8 +23,10 @@ echo "running the whole suite $runs times; each run's output goes to $logs/run-K
 for ((i = 1; i <= runs; i++)); do
   log="$logs/run-$i.log"
   start=$(date +%s)
-  bash scripts/test-all.sh "$@" >"$log" 2>&1
+  # Every test PCC's own log and Caddy's, kept only for a run that failed (tests/helpers/pcc-instance.ts).
+  PCC_TEST_KEEP_LOGS="$logs/run-$i-pcc-logs" bash scripts/test-all.sh "$@" >"$log" 2>&1
   rc=$?
+  [ $rc -ne 0 ] || rm -rf "$logs/run-$i-pcc-logs"
   secs=$(($(date +%s) - start))
   result=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
   [ -n "$result" ] || result="no result line (the suite crashed; see the log)"

@@ -300,7 +300,27 @@ export class PccInstance {
     // Podman's storage keeps its overlay directory mounted after the service exits.
     const mounts = fs.readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(this.dataDir));
     for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m]);
+    this.keepLogs();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * With PCC_TEST_KEEP_LOGS set (scripts/test-repeat.sh sets it, and drops the folder of a run that
+   * passed), PCC's output and Caddy's log outlive the data dir: a rare failure can be read afterwards.
+   */
+  private keepLogs() {
+    const keep = process.env.PCC_TEST_KEEP_LOGS;
+    if (!keep) return;
+    const dest = path.join(keep, `${new Date().toISOString().replace(/[:.]/g, "-")}-${path.basename(this.dataDir)}`);
+    try {
+      fs.mkdirSync(dest, { recursive: true });
+      for (const [from, to] of [["test-output.log", "pcc.log"], ["logs/caddy.log", "caddy.log"]]) {
+        const file = path.join(this.dataDir, from);
+        if (fs.existsSync(file)) fs.copyFileSync(file, path.join(dest, to));
+      }
+    } catch {
+      /* logs are a convenience; cleanup goes on */
+    }
   }
 }
 
