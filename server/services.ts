@@ -51,7 +51,7 @@ import { SystemService } from "./modules/system/system.service";
 import { readHost } from "./modules/system/host-metrics";
 import { UsageHistory } from "./modules/system/usage-history";
 import { PrismaOidcRepository } from "./adapters/db/oidc-repository";
-import { OidcBackChannel } from "./modules/oidc/oidc-back-channel";
+import { needsGatewayListeners, OidcBackChannel } from "./modules/oidc/oidc-back-channel";
 import { gatewayOf, usesOidc } from "./modules/oidc/oidc-client";
 import { installedAppWithSecrets, OidcService } from "./modules/oidc/oidc.service";
 import { SESSION_COOKIE } from "./modules/identity/sessions";
@@ -130,7 +130,7 @@ export function createServices(
     const { unresolved } = await firewall.apply(apps);
     for (const u of unresolved) log.warn(u, "an app's allowed host has no usable address");
     // After the firewall, so the port opens to exactly the apps it lets through.
-    await backChannel.sync(apps.filter((a) => a.issuerPort).map((a) => gatewayOf(a.subnet)));
+    if (needsGatewayListeners(config.bindAddress)) await backChannel.sync(apps.filter((a) => a.issuerPort).map((a) => gatewayOf(a.subnet)));
   });
 
   const files = new GatewayFiles(config.paths.gateway, adapters.caddyGid);

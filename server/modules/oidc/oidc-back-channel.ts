@@ -26,6 +26,16 @@ export type BackChannelOptions = {
  * Netavark brings a bridge (and its address) up with the app's first container: an address that is not
  * there yet is retried every few seconds, and a listener stays bound while its app is stopped.
  */
+/**
+ * Whether PCC must listen on the gateways itself. With Caddy bound to every address (0.0.0.0 or ::, the
+ * default on a server with a real domain) a gateway address already is Caddy's: the app reaches the issuer
+ * through the shell's own route (public to the internet anyway), and a listener of PCC's could not bind
+ * that port (EADDRINUSE). With Caddy on one address (loopback, a LAN or public IP) the gateways are free.
+ */
+export function needsGatewayListeners(bindAddress: string): boolean {
+  return bindAddress !== "0.0.0.0" && bindAddress !== "::";
+}
+
 export class OidcBackChannel {
   private readonly servers = new Map<string, https.Server>();
   private wanted = new Set<string>();

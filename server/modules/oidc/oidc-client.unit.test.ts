@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { needsGatewayListeners } from "./oidc-back-channel";
 import { resourcesFor } from "../runtime/app-resources";
 import { planApp, type PlanContext } from "../runtime/runtime-plan";
 import { parseAppSpec, type AppSpec } from "../spec";
@@ -141,5 +142,15 @@ describe("issuer paths", () => {
 
   it("finds an app's gateway, the first address of its subnet", () => {
     expect(gatewayOf("10.131.7.0/24")).toBe("10.131.7.1");
+  });
+});
+
+describe("where an app's container reaches the issuer", () => {
+  it("is PCC's own gateway listener unless Caddy already listens on every address", () => {
+    // 0.0.0.0 / :: (a server with a real domain): the gateway is Caddy's, and a second listener there would not bind.
+    expect(needsGatewayListeners("0.0.0.0")).toBe(false);
+    expect(needsGatewayListeners("::")).toBe(false);
+    expect(needsGatewayListeners("127.0.0.1")).toBe(true);
+    expect(needsGatewayListeners("198.18.0.1")).toBe(true);
   });
 });
