@@ -24,6 +24,21 @@ describe("owner claims PCC, installs and uses apps", () => {
     fs.rmSync(catalogDir, { recursive: true, force: true });
   });
 
+  it("has Caddy sweep its certificate storage once, before obtaining any certificate", () => {
+    // The sweep running beside the first obtains once deleted the wildcard half-written (see initialCaddyConfig).
+    const msgs = fs
+      .readFileSync(`${pcc.dataDir}/logs/caddy.log`, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs.filter((m) => m === "cleaning storage unit")).toHaveLength(1);
+    const cleaned = msgs.indexOf("finished cleaning storage units");
+    const obtaining = msgs.indexOf("obtaining certificate");
+    expect(cleaned).toBeGreaterThan(-1);
+    expect(obtaining).toBeGreaterThan(cleaned);
+    expect(msgs.filter((m) => m === "certificate obtained successfully")).toHaveLength(2);
+  });
+
   it("prints a setup code and refuses everything owner-only before the claim", async () => {
     expect(pcc.setupCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
     const state = await pcc.trpc("identity.state", null, undefined, "query");
