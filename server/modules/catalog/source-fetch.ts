@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
-import type { IncomingMessage } from "node:http";
 import https from "node:https";
 import path from "node:path";
 import tls from "node:tls";
+import { HttpsGetError, httpsGet, UNTRUSTED_CERT_CODES } from "../../adapters/https-get/https-get";
 
 /**
  * How PCC reads a catalog source: files of a folder on this machine, or over HTTPS. Every read has a size
@@ -121,84 +121,48 @@ export class HttpsReader implements SourceReader {
     return this.base.href;
   }
 
-  read(rel: string, maxBytes: number): Promise<Buffer> {
+  async read(rel: string, maxBytes: number): Promise<Buffer> {
     const url = new URL(rel.split("/").map(encodeURIComponent).join("/"), this.base);
-    return this.get(url, maxBytes, this.maxRedirects);
+    try {
+      return await httpsGet(url, { agent: this.agent, timeoutMs: this.timeoutMs, maxBytes, maxRedirects: this.maxRedirects, headers: { accept: "*/*", "user-agent": "PCC catalog source" } });
+    } catch (e) {
+      throw e instanceof HttpsGetError ? toFetchError(e) : e;
+    }
   }
 
   close() {
     this.agent.destroy();
   }
+}
 
-  private async get(url: URL, maxBytes: number, redirectsLeft: number): Promise<Buffer> {
-    const res = await this.request(url, maxBytes);
-    if (res.redirect) {
-      const next = new URL(res.redirect, url);
-      if (next.origin !== this.base.origin) {
-        throw new FetchError(`${url.href} redirects to ${next.origin}; PCC follows redirects only within ${this.base.origin}`);
-      }
-      if (redirectsLeft <= 0) throw new FetchError(`${url.href} redirects too many times`);
-      return this.get(next, maxBytes, redirectsLeft - 1);
-    }
-    return res.body!;
-  }
-
-  private request(url: URL, maxBytes: number): Promise<{ body?: Buffer; redirect?: string }> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (e: Error) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(e);
-      };
-      const req = https.request(url, {
-        method: "GET",
-        agent: this.agent,
-        headers: { accept: "*/*", "accept-encoding": "identity", "user-agent": "PCC catalog source" },
-      });
-      const timer = setTimeout(() => fail(new FetchError(`${url.href} did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-      req.on("error", (e) => fail(new FetchError(`${url.href}: ${describeNetError(e)}`)));
-      req.on("response", (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status)) {
-          const location = res.headers.location;
-          res.resume();
-          if (!location) return fail(new FetchError(`${url.href} answered a redirect without a location`));
-          settled = true;
-          clearTimeout(timer);
-          return resolve({ redirect: location });
-        }
-        if (status !== 200) {
-          res.resume();
-          return fail(new FetchError(`${url.href} answered HTTP ${status}`, status === 404 || status === 410));
-        }
-        const declared = Number(res.headers["content-length"] ?? NaN);
-        if (Number.isFinite(declared) && declared > maxBytes) return fail(new FetchError(`${url.href} is ${declared} bytes; the limit is ${maxBytes}`, false, true));
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) return fail(new FetchError(`${url.href} is more than ${maxBytes} bytes, the limit`, false, true));
-          chunks.push(c);
-        });
-        res.on("error", (e) => fail(new FetchError(`${url.href}: ${describeNetError(e)}`)));
-        res.on("aborted", () => fail(new FetchError(`${url.href}: the connection was cut off`)));
-        res.on("end", () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ body: Buffer.concat(chunks, size) });
-        });
-      });
-      req.end();
-    });
+/** An HTTPS failure in the words the owner reads in the store's source list. */
+function toFetchError({ url, failure: f }: HttpsGetError): FetchError {
+  const at = url.href;
+  switch (f.kind) {
+    case "timeout":
+      return new FetchError(`${at} did not answer within ${f.timeoutMs / 1000} s`);
+    case "too-big":
+      return f.declared !== null
+        ? new FetchError(`${at} is ${f.declared} bytes; the limit is ${f.maxBytes}`, false, true)
+        : new FetchError(`${at} is more than ${f.maxBytes} bytes, the limit`, false, true);
+    case "redirect-elsewhere":
+      return new FetchError(`${at} redirects to ${f.to}; PCC follows redirects only within ${url.origin}`);
+    case "redirect-broken":
+      return new FetchError(`${at} answered a redirect without a usable location`);
+    case "redirect-loop":
+      return new FetchError(`${at} redirects too many times`);
+    case "status":
+      return new FetchError(`${at} answered HTTP ${f.status}`, f.status === 404 || f.status === 410);
+    case "cut-off":
+      return new FetchError(`${at}: the connection was cut off`);
+    case "network":
+      return new FetchError(`${at}: ${describeNetError(f.code, f.cause)}`);
   }
 }
 
-function describeNetError(e: Error & { code?: string }): string {
-  switch (e.code) {
+function describeNetError(code: string | undefined, cause: string): string {
+  if (code && UNTRUSTED_CERT_CODES.has(code)) return `its HTTPS certificate is not trusted (${code})`;
+  switch (code) {
     case "ECONNREFUSED":
       return "the connection was refused";
     case "ENOTFOUND":
@@ -206,14 +170,7 @@ function describeNetError(e: Error & { code?: string }): string {
       return "the host name does not resolve";
     case "ETIMEDOUT":
       return "the connection timed out";
-    case "DEPTH_ZERO_SELF_SIGNED_CERT":
-    case "SELF_SIGNED_CERT_IN_CHAIN":
-    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
-    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
-    case "CERT_HAS_EXPIRED":
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
-      return `its HTTPS certificate is not trusted (${e.code})`;
     default:
-      return e.message;
+      return cause;
   }
 }

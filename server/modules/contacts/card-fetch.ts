@@ -1,8 +1,8 @@
 import dns from "node:dns";
-import type { IncomingMessage } from "node:http";
 import https from "node:https";
 import net from "node:net";
 import tls from "node:tls";
+import { HttpsGetError, httpsGet, UNTRUSTED_CERT_CODES } from "../../adapters/https-get/https-get";
 import { CARD_MAX_BYTES, CARD_PATH } from "./card.schema";
 import type { FriendDomain } from "./friend-domain";
 
@@ -57,6 +57,9 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.check(address, family === 4 ? "ipv4" : "ipv6");
 }
 
+/** The error code our lookup gives a name that resolves inside a private network. */
+const PRIVATE_ADDRESS = "PCC_PRIVATE_ADDRESS";
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void;
 
 export class HttpsCardFetcher implements CardFetcher {
@@ -75,23 +78,20 @@ export class HttpsCardFetcher implements CardFetcher {
     this.agent = new https.Agent({ keepAlive: false, ...(opts.extraCa ? { ca: [...tls.rootCertificates, opts.extraCa] } : {}) });
   }
 
-  fetch(friend: FriendDomain): Promise<Buffer> {
+  async fetch(friend: FriendDomain): Promise<Buffer> {
     const url = new URL(`https://${friend.domain}${CARD_PATH}`);
-    return this.get(url, url.origin, this.maxRedirects);
-  }
-
-  private async get(url: URL, origin: string, redirectsLeft: number): Promise<Buffer> {
-    const res = await this.request(url);
-    if (res.redirect === undefined) return res.body!;
-    let next: URL;
     try {
-      next = new URL(res.redirect, url);
-    } catch {
-      throw new CardFetchError("redirect", "it answered with a broken redirect");
+      return await httpsGet(url, {
+        agent: this.agent,
+        lookup: this.lookup,
+        timeoutMs: this.timeoutMs,
+        maxBytes: this.maxBytes,
+        maxRedirects: this.maxRedirects,
+        headers: { accept: "application/json", "user-agent": "PCC contacts" },
+      });
+    } catch (e) {
+      throw e instanceof HttpsGetError ? toCardFetchError(e) : e;
     }
-    if (next.origin !== origin) throw new CardFetchError("redirect", `it sends visitors elsewhere (${next.origin.slice(0, 100)}); PCC reads a card only from the friend's own domain`);
-    if (redirectsLeft <= 0) throw new CardFetchError("redirect", "it redirects too many times");
-    return this.get(next, origin, redirectsLeft - 1);
   }
 
   /** Resolves as the system does (or *.localhost to loopback, in tests) and refuses non-public addresses. */
@@ -101,7 +101,7 @@ export class HttpsCardFetcher implements CardFetcher {
       const refused = this.allowLocal ? [] : addresses.filter((a) => !isPublicAddress(a.address));
       if (addresses.length === 0 || refused.length > 0) {
         const err: NodeJS.ErrnoException = new Error(`${hostname} resolves to an address inside a private network`);
-        err.code = "PCC_PRIVATE_ADDRESS";
+        err.code = PRIVATE_ADDRESS;
         return cb(err, all ? [] : "", 4);
       }
       return all ? cb(null, addresses) : cb(null, addresses[0]!.address, addresses[0]!.family);
@@ -110,68 +110,34 @@ export class HttpsCardFetcher implements CardFetcher {
     if (this.allowLocal && (hostname === "localhost" || hostname.endsWith(".localhost"))) return done([{ address: "127.0.0.1", family: 4 }]);
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => (err ? cb(err, all ? [] : "", 4) : done(addresses)));
   };
+}
 
-  private request(url: URL): Promise<{ body?: Buffer; redirect?: string }> {
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      const fail = (e: CardFetchError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        req.destroy();
-        reject(e);
-      };
-      const req = https.request(url, {
-        method: "GET",
-        agent: this.agent,
-        lookup: this.lookup as unknown as typeof dns.lookup,
-        headers: { accept: "application/json", "accept-encoding": "identity", "user-agent": "PCC contacts" },
-      });
-      const timer = setTimeout(() => fail(new CardFetchError("timeout", `it did not answer within ${this.timeoutMs / 1000} s`)), this.timeoutMs);
-      req.on("error", (e: NodeJS.ErrnoException) => fail(describe(e)));
-      req.on("response", (res: IncomingMessage) => {
-        const status = res.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status)) {
-          res.resume();
-          const location = res.headers.location;
-          if (!location) return fail(new CardFetchError("redirect", "it answered a redirect without a location"));
-          settled = true;
-          clearTimeout(timer);
-          return resolve({ redirect: location });
-        }
-        if (status !== 200) {
-          res.resume();
-          return fail(new CardFetchError("status", status === 404 ? "it has no public card (HTTP 404)" : `it answered HTTP ${status}`));
-        }
-        const declared = Number(res.headers["content-length"] ?? NaN);
-        if (Number.isFinite(declared) && declared > this.maxBytes) return fail(tooBig(this.maxBytes));
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on("data", (c: Buffer) => {
-          size += c.length;
-          if (size > this.maxBytes) return fail(tooBig(this.maxBytes));
-          chunks.push(c);
-        });
-        res.on("error", (e) => fail(describe(e)));
-        res.on("aborted", () => fail(new CardFetchError("unreachable", "the connection was cut off")));
-        res.on("end", () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          resolve({ body: Buffer.concat(chunks, size) });
-        });
-      });
-      req.end();
-    });
+/** An HTTPS failure in the words the owner reads when adding a friend. */
+function toCardFetchError({ failure: f }: HttpsGetError): CardFetchError {
+  switch (f.kind) {
+    case "timeout":
+      return new CardFetchError("timeout", `it did not answer within ${f.timeoutMs / 1000} s`);
+    case "too-big":
+      return new CardFetchError("too-big", `its card is larger than ${Math.round(f.maxBytes / 1024)} KB`);
+    case "redirect-elsewhere":
+      return new CardFetchError("redirect", `it sends visitors elsewhere (${f.to.slice(0, 100)}); PCC reads a card only from the friend's own domain`);
+    case "redirect-broken":
+      return new CardFetchError("redirect", "it answered a redirect without a usable location");
+    case "redirect-loop":
+      return new CardFetchError("redirect", "it redirects too many times");
+    case "status":
+      return new CardFetchError("status", f.status === 404 ? "it has no public card (HTTP 404)" : `it answered HTTP ${f.status}`);
+    case "cut-off":
+      return new CardFetchError("unreachable", "the connection was cut off");
+    case "network":
+      return networkError(f.code, f.cause);
   }
 }
 
-const tooBig = (max: number) => new CardFetchError("too-big", `its card is larger than ${Math.round(max / 1024)} KB`);
-
-function describe(e: NodeJS.ErrnoException): CardFetchError {
-  switch (e.code) {
-    case "PCC_PRIVATE_ADDRESS":
-      return new CardFetchError("private-address", e.message);
+function networkError(code: string | undefined, cause: string): CardFetchError {
+  if (code === PRIVATE_ADDRESS) return new CardFetchError("private-address", cause);
+  if (code && UNTRUSTED_CERT_CODES.has(code)) return new CardFetchError("untrusted", `its HTTPS certificate is not trusted (${code})`);
+  switch (code) {
     case "ECONNREFUSED":
       return new CardFetchError("unreachable", "the connection was refused");
     case "ENOTFOUND":
@@ -180,14 +146,7 @@ function describe(e: NodeJS.ErrnoException): CardFetchError {
     case "ETIMEDOUT":
     case "ECONNRESET":
       return new CardFetchError("unreachable", "the connection failed");
-    case "DEPTH_ZERO_SELF_SIGNED_CERT":
-    case "SELF_SIGNED_CERT_IN_CHAIN":
-    case "UNABLE_TO_VERIFY_LEAF_SIGNATURE":
-    case "UNABLE_TO_GET_ISSUER_CERT_LOCALLY":
-    case "CERT_HAS_EXPIRED":
-    case "ERR_TLS_CERT_ALTNAME_INVALID":
-      return new CardFetchError("untrusted", `its HTTPS certificate is not trusted (${e.code})`);
     default:
-      return new CardFetchError("unreachable", e.message.slice(0, 200));
+      return new CardFetchError("unreachable", cause.slice(0, 200));
   }
 }
