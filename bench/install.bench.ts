@@ -19,7 +19,8 @@ import { planNetwork } from "../server/modules/apps/network-plan";
 import { pickUidBase, resourcesFor } from "../server/modules/runtime/app-resources";
 import { NO_GRANTS, planApp } from "../server/modules/runtime/runtime-plan";
 import { parseAppSpec } from "../server/modules/spec";
-import { freePort, PccInstance, writeApp } from "../tests/helpers/pcc-instance";
+import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
+import { writeApp } from "../tests/helpers/test-catalog";
 import { testAppCatalog } from "../tests/helpers/test-apps";
 
 const ROUNDS = 5;

@@ -30,7 +30,8 @@ import { PrismaAppsRepository } from "../server/adapters/db/apps-repository";
 import { planNetwork } from "../server/modules/apps/network-plan";
 import { pickUidBase, resourcesFor } from "../server/modules/runtime/app-resources";
 import { fromStored, toStored } from "../server/modules/spec";
-import { freePort, PccInstance, writeApp } from "../tests/helpers/pcc-instance";
+import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
+import { writeApp } from "../tests/helpers/test-catalog";
 import { testAppCatalog } from "../tests/helpers/test-apps";
 
 const APPS = 50;

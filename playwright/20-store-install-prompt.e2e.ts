@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
-import { freePort, waitFor, writeApp } from "../tests/helpers/pcc-instance";
+import { freePort, waitFor } from "../tests/helpers/pcc-instance";
+import { writeApp } from "../tests/helpers/test-catalog";
 import type { TestImages } from "../tests/helpers/test-images";
 import {
   appStatus,

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { writeApp } from "../tests/helpers/pcc-instance";
+import { writeApp } from "../tests/helpers/test-catalog";
 import { oidcAppSpec } from "../tests/helpers/oidc-test-app";
 import { claimOwner, installWithCli, signInContext } from "./shell-helpers";
 import { openAppSettings, usePccWithTestApps } from "./store-helpers";

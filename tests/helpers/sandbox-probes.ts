@@ -4,7 +4,8 @@ import fs from "node:fs";
 import { expect } from "vitest";
 import { PodmanCli } from "./images/podman-cli";
 import { run } from "./netns";
-import { freePort, PccInstance, waitFor, writeApp } from "./pcc-instance";
+import { freePort, PccInstance, waitFor } from "./pcc-instance";
+import { writeApp } from "./test-catalog";
 import { ABSTRACT_SERVER, EXTRA } from "./sandbox-extra-probes";
 import { testAppCatalog } from "./test-apps";
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { startRegistry, type Registry } from "./registry";
 import { ensureTestImages, type TestImages } from "./test-images";
-import { writeApp } from "./pcc-instance";
+import { writeApp } from "./test-catalog";
 
 /**
  * The offline test apps, written as a catalog whose images live in a real registry on this machine:

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { httpGet, makeTestCatalog, PccInstance } from "../helpers/pcc-instance";
+import { httpGet, PccInstance } from "../helpers/pcc-instance";
+import { makeTestCatalog } from "../helpers/test-catalog";
 
 type Inspect = {
   HostConfig: { CapDrop?: string[]; ReadonlyRootfs: boolean; SecurityOpt?: string[]; Memory: number; PidsLimit: number; Init: boolean; UsernsMode: string; PortBindings?: Record<string, unknown> | null };

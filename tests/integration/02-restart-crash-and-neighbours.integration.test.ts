@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { httpGet, makeTestCatalog, PccInstance, waitFor } from "../helpers/pcc-instance";
+import { httpGet, PccInstance, waitFor } from "../helpers/pcc-instance";
+import { makeTestCatalog } from "../helpers/test-catalog";
 
 type App = { id: string; status: string };
 const labels = { "pcc.managed": "true", "pcc.app": "ghost" };

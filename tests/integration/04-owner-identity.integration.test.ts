@@ -9,7 +9,8 @@ import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
 import { PUBLIC_PROCEDURES } from "../../server/testing/public-procedures";
 import { appRouter } from "../../server/trpc/app-router";
 import { listProcedures } from "../../server/trpc/procedures";
-import { CookieJar, httpGet, loopbackAgent, makeTestCatalog, PccInstance, waitFor, type HttpResponse } from "../helpers/pcc-instance";
+import { CookieJar, httpGet, loopbackAgent, PccInstance, waitFor, type HttpResponse } from "../helpers/pcc-instance";
+import { makeTestCatalog } from "../helpers/test-catalog";
 
 /** Headers a client may send to pass as someone else; PCC and Caddy must ignore every one of them. */
 const SPOOFED = {

@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, PccInstance, writeApp } from "../helpers/pcc-instance";
+import { freePort, PccInstance } from "../helpers/pcc-instance";
+import { writeApp } from "../helpers/test-catalog";
 import { testAppCatalog } from "../helpers/test-apps";
 
 /**

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PccInstance, waitFor, writeApp } from "../helpers/pcc-instance";
+import { PccInstance, waitFor } from "../helpers/pcc-instance";
+import { writeApp } from "../helpers/test-catalog";
 import { moveTag, startRegistry, type Registry } from "../helpers/registry";
 import { buildVariant, ensureTestImages, type TestImages } from "../helpers/test-images";
 

@@ -2,7 +2,8 @@ import http2 from "node:http2";
 import tls from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OWNER_SIGN_IN_NAME, SIGN_IN_HEADER_ALIASES } from "../../server/adapters/caddy/caddy-config";
-import { freePort, PccInstance, writeApp } from "../helpers/pcc-instance";
+import { freePort, PccInstance } from "../helpers/pcc-instance";
+import { writeApp } from "../helpers/test-catalog";
 import { testAppCatalog } from "../helpers/test-apps";
 
 const H = "X-Webauth-User";

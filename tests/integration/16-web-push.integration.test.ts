@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decryptPush, startPushStandIn, testBrowser, verifyVapid, type PushStandIn, type ReceivedPush, type TestBrowser } from "../../server/testing/push-stand-in";
 import { makeTestCa, type TestCa } from "../../server/testing/test-https";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
-import { CookieJar, makeTestCatalog, PccInstance } from "../helpers/pcc-instance";
+import { CookieJar, PccInstance } from "../helpers/pcc-instance";
+import { makeTestCatalog } from "../helpers/test-catalog";
 
 type Message = { title: string; body: string; url: string; tag: string };
 type SubscriptionView = { device: string; current: boolean; service: string };

@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CookieJar, freePort, httpGet, PccInstance, writeApp, type HttpResponse } from "../helpers/pcc-instance";
+import { CookieJar, freePort, httpGet, PccInstance, type HttpResponse } from "../helpers/pcc-instance";
+import { writeApp } from "../helpers/test-catalog";
 import { oidcAppSpec } from "../helpers/oidc-test-app";
 import { testAppCatalog } from "../helpers/test-apps";
 
