@@ -293,6 +293,7 @@ export class PccInstance {
   }
 
   async cleanup() {
+    this.endLeftoverHelpers();
     // PCC leaves its firewall rules in place when it stops (the box stays closed until the next start);
     // a test instance never starts again, so its chains go with it.
     await new IptablesFirewall({ instanceId: this.dataDir, log: pino({ level: "silent" }) }).teardown().catch(() => undefined);
@@ -301,6 +302,23 @@ export class PccInstance {
     for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m]);
     this.keepLogs();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /**
+   * A test that killed PCC with -9 and never started it again leaves its Podman service and Caddy running
+   * (they are in their own process group, so PCC can stop apps first). Such a Caddy would hold its port
+   * with SO_REUSEPORT and share a later PCC's connections on that port: end every such helper still naming
+   * this instance's data dir (by name: conmon and the apps' own processes are Podman's to end).
+   */
+  private endLeftoverHelpers() {
+    for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (!["caddy", "podman"].includes(fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim())) continue;
+        if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((a) => a.includes(this.dataDir))) process.kill(Number(pid), "SIGKILL");
+      } catch {
+        /* gone meanwhile */
+      }
+    }
   }
 
   /**
