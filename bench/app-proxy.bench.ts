@@ -16,6 +16,7 @@ import { CaddyAdmin } from "../server/adapters/caddy/caddy-admin";
 import { APP_COOKIE, buildCaddyConfig } from "../server/adapters/caddy/caddy-config";
 import { randomToken } from "../server/modules/identity/tokens";
 import { TOKEN_PATTERN } from "../server/modules/gateway/gateway-files";
+import { runBench } from "./run-bench";
 
 const CONNECTIONS = 32;
 const WARMUP_S = 2;
@@ -235,23 +236,11 @@ async function main() {
   console.log(`\ntarget pcc_app / bare >= 0.85: ${ratio >= 0.85 ? "MET" : "NOT MET"}`);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench exceeded ${DEADLINE_MS / 1000} s, aborting`);
-  void cleanup().finally(() => process.exit(1));
-}, DEADLINE_MS);
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-
-const started = Date.now();
-main()
-  .then(async () => {
-    await cleanup();
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    clearTimeout(deadline);
-    process.exit(0);
-  })
-  .catch(async (e) => {
-    console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+runBench({
+  main,
+  cleanup,
+  deadlineMs: DEADLINE_MS,
+  onFailure: () => {
     if (state.caddyLog) console.error(`--- caddy stderr (tail) ---\n${state.caddyLog}`);
-    await cleanup();
-    process.exit(1);
-  });
+  },
+});

@@ -12,6 +12,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
+import { runBench } from "./run-bench";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CACHE = process.env.PCC_BENCH_CACHE ?? "/var/cache/pcc-bench";
@@ -174,22 +175,4 @@ async function cleanup() {
   for (const p of pccs) await p.stop().then(() => p.cleanup()).catch(() => undefined);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench exceeded ${DEADLINE_MS / 1000} s, aborting`);
-  void cleanup().finally(() => process.exit(1));
-}, DEADLINE_MS);
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-
-const started = Date.now();
-main()
-  .then(async () => {
-    await cleanup();
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    clearTimeout(deadline);
-    process.exit(0);
-  })
-  .catch(async (e) => {
-    console.error(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
-    await cleanup();
-    process.exit(1);
-  });
+runBench({ main, cleanup, deadlineMs: DEADLINE_MS });

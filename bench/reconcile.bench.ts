@@ -33,6 +33,7 @@ import { fromStored, toStored } from "../server/modules/spec";
 import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
 import { writeApp } from "../tests/helpers/test-catalog";
 import { testAppCatalog } from "../tests/helpers/test-apps";
+import { runBench } from "./run-bench";
 
 const APPS = 50;
 const ROUTE_APPS = 200;
@@ -311,22 +312,4 @@ async function cleanup() {
   await state.apps?.cleanup().catch(() => undefined);
 }
 
-const deadline = setTimeout(() => {
-  console.error(`bench exceeded ${DEADLINE_MS / 1000} s, aborting`);
-  void cleanup().finally(() => process.exit(1));
-}, DEADLINE_MS);
-for (const sig of ["SIGINT", "SIGTERM"] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-
-const started = Date.now();
-main()
-  .then(async () => {
-    await cleanup();
-    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    clearTimeout(deadline);
-    process.exit(0);
-  })
-  .catch(async (e) => {
-    console.error(`bench failed: ${e instanceof Error ? e.stack : String(e)}`);
-    await cleanup();
-    process.exit(1);
-  });
+runBench({ main, cleanup, deadlineMs: DEADLINE_MS, stack: true });
