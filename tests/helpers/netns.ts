@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+export { freePort } from "./free-port";
 
 /**
  * Network fixtures for firewall tests, all on this machine: a fake "internet" in a network namespace
@@ -34,16 +35,6 @@ export async function must(file: string, args: string[], opts: Parameters<typeof
 
 export const hex = (bytes: number) => crypto.randomBytes(bytes).toString("hex");
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export const MARK = "pcc-fw-ok";
 export const REQUEST = "GET / HTTP/1.0\r\n\r\n";

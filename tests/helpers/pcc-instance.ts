@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,19 +8,12 @@ import { Agent, request } from "undici";
 import pino from "pino";
 import { IptablesFirewall } from "../../server/adapters/firewall/iptables-firewall";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
+import { freePort } from "./free-port";
+
+export { freePort };
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves every name to one address (*.localhost is not in glibc) and accepts Caddy's internal CA. */
 export function agentFor(address: string) {
