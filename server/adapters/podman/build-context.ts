@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
-import { pack } from "tar-stream";
 import { DomainError } from "../../errors";
+import { packTar } from "../../lib/tar-pack";
 import type { BuildContext } from "./container-engine";
 
 const MAX_CONTEXT_BYTES = 200 * 1024 * 1024;
@@ -38,15 +38,8 @@ export async function makeBuildContext(appDir: string, context: string, containe
   await walk(dir, "");
   const cf = files.find((f) => f.name === containerfile);
   if (!cf) throw new DomainError("INVALID_INPUT", `The build folder has no ${containerfile}.`);
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on("data", (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on("end", resolve);
-    tar.on("error", reject);
+  const tar = await packTar(async (t) => {
+    for (const f of files.sort((a, b) => a.name.localeCompare(b.name))) t.entry({ name: f.name, mode: f.mode, mtime: new Date(0) }, await fs.readFile(f.file));
   });
-  for (const f of files.sort((a, b) => a.name.localeCompare(b.name))) tar.entry({ name: f.name, mode: f.mode, mtime: new Date(0) }, await fs.readFile(f.file));
-  tar.finalize();
-  await done;
-  return { containerfile, tar: Buffer.concat(chunks), text: await fs.readFile(cf.file, "utf8") };
+  return { containerfile, tar, text: await fs.readFile(cf.file, "utf8") };
 }

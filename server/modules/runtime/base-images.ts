@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs/promises";
 import { promisify } from "node:util";
-import { pack } from "tar-stream";
 import type { ContainerEngine } from "../../adapters/podman/container-engine";
+import { packTar } from "../../lib/tar-pack";
 
 // The one base image PCC makes itself (BUSYBOX_BASE): Debian's static busybox, for PCC's own small apps.
 import { BUSYBOX_BASE_REF as BUSYBOX_BASE } from "../spec/containerfile-policy";
@@ -18,20 +18,13 @@ export async function ensureBusyboxBase(engine: ContainerEngine): Promise<void> 
   const binary = await fs.readFile(BUSYBOX);
   const { stdout } = await promisify(execFile)(BUSYBOX, ["--list"], { timeout: 10_000 });
   const applets = stdout.split("\n").map((a) => a.trim()).filter((a) => /^[a-z0-9_.[-]+$/.test(a) && a !== "busybox");
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on("data", (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on("end", resolve);
-    tar.on("error", reject);
-  });
   const mtime = new Date(0);
-  for (const d of ["bin", "etc", "tmp", "www"]) tar.entry({ name: d, type: "directory", mode: d === "tmp" ? 0o1777 : 0o755, mtime });
-  tar.entry({ name: "etc/passwd", mode: 0o644, mtime }, "root:x:0:0:root:/:/bin/sh\napp:x:1000:1000:app:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
-  tar.entry({ name: "etc/group", mode: 0o644, mtime }, "root:x:0:\napp:x:1000:\nnogroup:x:65534:\n");
-  tar.entry({ name: "bin/busybox", mode: 0o755, mtime }, binary);
-  for (const a of applets) tar.entry({ name: `bin/${a}`, type: "symlink", linkname: "busybox", mtime });
-  tar.finalize();
-  await done;
-  await engine.importImage(BUSYBOX_BASE, Buffer.concat(chunks));
+  const tar = await packTar((t) => {
+    for (const d of ["bin", "etc", "tmp", "www"]) t.entry({ name: d, type: "directory", mode: d === "tmp" ? 0o1777 : 0o755, mtime });
+    t.entry({ name: "etc/passwd", mode: 0o644, mtime }, "root:x:0:0:root:/:/bin/sh\napp:x:1000:1000:app:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+    t.entry({ name: "etc/group", mode: 0o644, mtime }, "root:x:0:\napp:x:1000:\nnogroup:x:65534:\n");
+    t.entry({ name: "bin/busybox", mode: 0o755, mtime }, binary);
+    for (const a of applets) t.entry({ name: `bin/${a}`, type: "symlink", linkname: "busybox", mtime });
+  });
+  await engine.importImage(BUSYBOX_BASE, tar);
 }
