@@ -115,17 +115,10 @@ network_config_dir = "${root}/networks"
     return ip;
   }
 
-  /**
-   * Stops and removes a container. Podman 4.3 fails a forced removal with "shm: device or resource busy"
-   * while conmon's exit command (`podman container cleanup`) still holds the container: stop, wait for
-   * that process to finish, then remove.
-   */
-  async removeContainer(name: string) {
-    const id = (await this.run(["inspect", "--format", "{{.Id}}", name], { allowFail: true, timeoutMs: 30_000 })).stdout.trim();
-    await this.run(["stop", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
-    if (id) await this.settled(id);
-    const r = await this.run(["rm", "--force", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
-    if (r.code !== 0 && !/no such container/i.test(r.stderr)) throw new Error(`podman rm ${name}: ${r.stderr.slice(-1000)}`);
+  /** Stops a container (SIGTERM, then SIGKILL after 5 s); its volumes and data stay. */
+  async stopContainer(name: string) {
+    const r = await this.run(["stop", "--time", "5", name], { allowFail: true, timeoutMs: 60_000 });
+    if (r.code !== 0) throw new Error(`podman stop ${name}: ${r.stderr.slice(-1000)}`);
   }
 
   /**
