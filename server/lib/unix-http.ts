@@ -1,5 +1,5 @@
-import { Pool } from "undici";
 import { DomainError } from "../errors";
+import { HttpTimeout, httpRequest } from "./http-request";
 
 export type HttpResult = { status: number; body: Buffer };
 
@@ -16,16 +16,12 @@ type RequestOptions = {
 
 /** A small HTTP client for a local service on a unix socket, with a deadline on every call. */
 export class UnixHttpClient {
-  private readonly pool: Pool;
-
   constructor(
     readonly socketPath: string,
     private readonly serviceName: string,
     private readonly defaultTimeoutMs = 30_000,
     private readonly extraHeaders: Record<string, string> = {},
-  ) {
-    this.pool = new Pool("http://localhost", { socketPath, connections: 8 });
-  }
+  ) {}
 
   async request(path: string, opts: RequestOptions = {}): Promise<HttpResult> {
     const qs = new URLSearchParams();
@@ -39,34 +35,17 @@ export class UnixHttpClient {
       headers["content-type"] = "application/json";
     }
     try {
-      const res = await this.pool.request({
-        path: fullPath,
-        method: opts.method ?? "GET",
-        headers,
-        body: body as never,
-        signal: AbortSignal.timeout(timeoutMs),
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.body) {
-        const b = Buffer.from(chunk as Uint8Array);
-        opts.onChunk?.(b);
-        chunks.push(b);
-      }
-      return { status: res.statusCode, body: Buffer.concat(chunks) };
+      const res = await httpRequest(fullPath, { socketPath: this.socketPath, method: opts.method ?? "GET", headers, body, timeoutMs, onChunk: opts.onChunk });
+      return { status: res.status, body: res.body };
     } catch (e) {
-      const err = e as { name?: string; code?: string; message?: string };
-      if (err.name === "TimeoutError" || err.name === "AbortError" || err.code === "UND_ERR_HEADERS_TIMEOUT" || err.code === "UND_ERR_BODY_TIMEOUT") {
-        throw new DomainError("TIMEOUT", `${this.serviceName} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
-      }
+      if (e instanceof HttpTimeout) throw new DomainError("TIMEOUT", `${this.serviceName} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
+      const err = e as { code?: string; message?: string };
       throw new DomainError("UNAVAILABLE", `${this.serviceName} is not reachable (${err.code ?? err.message}).`);
     }
   }
 
-  async close() {
-    await this.pool.close().catch(() => undefined);
-  }
+  /** Nothing is kept open between calls. */
+  async close() {}
 }
 
 export function parseJson<T>(r: HttpResult): T {

@@ -1,5 +1,5 @@
-import { request } from "undici";
 import { DomainError } from "../../errors";
+import { BodyTooLarge, httpRequest } from "../../lib/http-request";
 
 type Manifest = { manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[]; layers?: { digest: string; size: number }[] };
 
@@ -81,29 +81,24 @@ export class RegistryClient {
   }
 
   private async getJson(url: string, headers: Record<string, string>) {
-    const r = await request(url, { headers: { accept: MANIFEST_ACCEPT, ...headers }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const challenge = r.headers["www-authenticate"];
-    // A manifest is a few kilobytes; stop reading anything far bigger rather than hold it in memory.
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of r.body) {
-      size += (chunk as Buffer).length;
-      if (size > 1_000_000) {
-        r.body.destroy();
-        return { status: 413, body: null, challenge: null };
-      }
-      chunks.push(chunk as Buffer);
+    let r;
+    try {
+      // A manifest is a few kilobytes; stop reading anything far bigger rather than hold it in memory.
+      r = await httpRequest(url, { headers: { accept: MANIFEST_ACCEPT, ...headers }, timeoutMs: TIMEOUT_MS, maxBytes: 1_000_000 });
+    } catch (e) {
+      if (e instanceof BodyTooLarge) return { status: 413, body: null, challenge: null };
+      throw e;
     }
-    const body: unknown = r.statusCode === 200 ? JSON.parse(Buffer.concat(chunks).toString("utf8")) : null;
-    return { status: r.statusCode, body, challenge: typeof challenge === "string" ? challenge : null };
+    const challenge = r.headers["www-authenticate"];
+    const body: unknown = r.status === 200 ? JSON.parse(r.body.toString("utf8")) : null;
+    return { status: r.status, body, challenge: typeof challenge === "string" ? challenge : null };
   }
 
   private async head(url: string, headers: Record<string, string>) {
-    const r = await request(url, { method: "HEAD", headers: { accept: MANIFEST_ACCEPT, ...headers }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    await r.body.dump();
+    const r = await httpRequest(url, { method: "HEAD", headers: { accept: MANIFEST_ACCEPT, ...headers }, timeoutMs: TIMEOUT_MS, maxBytes: 0 });
     const digest = r.headers["docker-content-digest"];
     const challenge = r.headers["www-authenticate"];
-    return { status: r.statusCode, digest: typeof digest === "string" ? digest : null, challenge: typeof challenge === "string" ? challenge : null };
+    return { status: r.status, digest: typeof digest === "string" ? digest : null, challenge: typeof challenge === "string" ? challenge : null };
   }
 
   private async token(challenge: string, repository: string): Promise<string> {
@@ -114,10 +109,15 @@ export class RegistryClient {
     const service = param("service");
     if (service) u.searchParams.set("service", service);
     u.searchParams.set("scope", param("scope") ?? `repository:${repository}:pull`);
-    const r = await request(u, { headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const body = (await r.body.json().catch(() => ({}))) as { token?: string; access_token?: string };
+    const r = await httpRequest(u, { timeoutMs: TIMEOUT_MS, maxBytes: 1_000_000 });
+    let body: { token?: string; access_token?: string } = {};
+    try {
+      body = JSON.parse(r.body.toString("utf8")) as typeof body;
+    } catch {
+      /* not JSON: no token */
+    }
     const token = body.token ?? body.access_token;
-    if (r.statusCode !== 200 || !token) throw new DomainError("EXTERNAL_FAILURE", `The registry's token service refused (HTTP ${r.statusCode}).`);
+    if (r.status !== 200 || !token) throw new DomainError("EXTERNAL_FAILURE", `The registry's token service refused (HTTP ${r.status}).`);
     return token;
   }
 }

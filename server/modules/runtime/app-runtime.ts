@@ -1,6 +1,6 @@
 import type { ContainerEngine, ContainerInfo } from "../../adapters/podman/container-engine";
 import { DomainError } from "../../errors";
-import { sleep } from "../../lib/http-probe";
+import { sleep } from "../../lib/sleep";
 import type { Logger } from "../../logger";
 import type { AppSpec, Healthcheck } from "../spec";
 import type { AppResources } from "./app-resources";

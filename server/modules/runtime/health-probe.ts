@@ -1,6 +1,6 @@
 import net from "node:net";
-import { request } from "undici";
 import type { ContainerEngine } from "../../adapters/podman/container-engine";
+import { httpRequest } from "../../lib/http-request";
 import type { Healthcheck } from "../spec";
 
 /** One run of a service's health check, from PCC (root may reach app bridges; see the firewall). */
@@ -18,10 +18,10 @@ export async function runHealthcheck(engine: ContainerEngine, container: string,
 /** A declared check wants a success (2xx/3xx); "answers at all" (below 500) is enough where none is declared. */
 export async function httpOk(url: string, timeoutMs: number, okBelow = 400, host?: string): Promise<boolean> {
   try {
-    const headers = host ? { host, "x-forwarded-proto": "https" } : {};
-    const r = await request(url, { method: "GET", headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-    await r.body.dump();
-    return r.statusCode >= 200 && r.statusCode < okBelow;
+    const headers: Record<string, string> = host ? { host, "x-forwarded-proto": "https" } : {};
+    // The body is read and dropped; an app that answers with an endless one fails the check.
+    const r = await httpRequest(url, { headers, timeoutMs, maxBytes: 1 << 20 });
+    return r.status >= 200 && r.status < okBelow;
   } catch {
     return false;
   }
