@@ -3,21 +3,22 @@
  *
  *   npx next build && node --import tsx bench/bundle-size.bench.ts
  *
- * Builds nothing: it serves the existing .next with `next start` on a free loopback port, loads each
+ * Builds nothing: it serves the existing export (out/) as PCC does (server/http/static-shell.ts) on a free loopback port, loads each
  * page in Chromium with an empty cache and sums every script the page fetched until it settled: the
  * HTML's own scripts and the chunks loaded on the way (the desktop's, the auth screen's), but not
- * the noModule polyfill a modern browser skips. The shell's data comes from tRPC, which `next start`
+ * the noModule polyfill a modern browser skips. The shell's data comes from tRPC, which this server
  * does not serve: the bench answers the few queries a page makes at load with fixed shapes (signed
  * out; signed in with one app), only so the page reaches the state being measured.
- * Sizes are gzip at zlib's default level (what `next start` serves); kB = 1000 bytes, as Next prints them.
+ * Sizes are gzip at zlib's default level; kB = 1000 bytes, as Next prints them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
+import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { chromium, type Browser, type Route } from "@playwright/test";
+import { createStaticShell } from "../server/http/static-shell";
+import { freePort } from "../tests/helpers/free-port";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUDGET = 150_000;
@@ -88,7 +89,7 @@ async function measure(browser: Browser, origin: string, s: Scenario): Promise<M
       r.body().then((body) => ({
         url: new URL(r.url()).pathname,
         raw: body.length,
-        // zlib's default level, as `next start` compresses; computed here because the browser does
+        // zlib's default level; computed here because the browser does
         // not report the wire size of every response, and Next leaves files under 1 kB uncompressed.
         gzip: zlib.gzipSync(body).length,
       })),
@@ -105,43 +106,22 @@ async function measure(browser: Browser, origin: string, s: Scenario): Promise<M
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startNext(port: number): Promise<ChildProcess> {
-  const next = spawn(process.execPath, [path.join(ROOT, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let log = "";
-  next.stdout?.on("data", (b) => (log += b));
-  next.stderr?.on("data", (b) => (log += b));
-  for (let i = 0; i < 100; i++) {
-    if (next.exitCode !== null) throw new Error(`next start exited:\n${log}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/bench-bare`).then((r) => r.ok, () => false);
-    if (ok) return next;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`next start did not answer:\n${log}`);
+/** The export, served by PCC's own static shell server, in this process. */
+async function startShell(port: number): Promise<http.Server> {
+  const shell = createStaticShell(path.join(ROOT, "out"));
+  const server = http.createServer((req, res) => void shell(req, res));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return server;
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) {
+  if (!fs.existsSync(path.join(ROOT, "out/index.html"))) {
     console.error("No production build: run `npx next build` first.");
     process.exit(2);
   }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const next = await startNext(port);
+  const server = await startShell(port);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: ["--disable-gpu", "--no-first-run", "--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
@@ -170,7 +150,7 @@ async function main() {
     process.exitCode = over ? 1 : 0;
   } finally {
     await browser.close();
-    next.kill("SIGTERM");
+    server.close();
   }
 }
 

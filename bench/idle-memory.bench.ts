@@ -150,7 +150,7 @@ async function pcc(mode: "tsx" | "build") {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, ".next/BUILD_ID"))) throw new Error("PCC's shell is not built: run ./pcc start once (or npx next build)");
+  if (!fs.existsSync(path.join(ROOT, "out/index.html"))) throw new Error("PCC's shell is not built: run ./pcc start once (or npx next build)");
   const minimal = ensureMinimalNext();
   const build = spawnSync(process.execPath, [path.join(ROOT, "scripts/build-server.mjs")], { cwd: ROOT, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`build-server failed: ${build.stderr}`);

@@ -15,5 +15,3 @@ export default function BarePage() {
     </>
   );
 }
-
-export const getServerSideProps = async () => ({ props: {} });

@@ -8,6 +8,3 @@ export default function Home() {
     </TrpcProviders>
   );
 }
-
-// Rendered per request, never prerendered: each response carries its own CSP nonce (see _document).
-export const getServerSideProps = async () => ({ props: {} });

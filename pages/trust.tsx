@@ -11,5 +11,3 @@ export default function TrustPage() {
     </>
   );
 }
-
-export const getServerSideProps = async () => ({ props: {} });

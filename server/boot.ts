@@ -1,9 +1,11 @@
 import fs from "node:fs";
+import path from "node:path";
 import type { AddressInfo, Server } from "node:net";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
 import { migrate, openDb } from "./adapters/db/db";
 import { startCaddy } from "./host/caddy-service";
+import { createStaticShell } from "./http/static-shell";
 import { blockedAncestor, CADDY_USER, ensureCaddyUser, shareWithCaddy, type Ids } from "./host/caddy-user";
 import { startPodmanService } from "./host/podman-service";
 import { waitForCertificates } from "./adapters/caddy/tls-probe";
@@ -129,15 +131,8 @@ export async function boot(config: Config, log: Logger) {
       }
     }
 
-    let nextHandler = null;
-    if (config.web) {
-      const { default: next } = await import("next");
-      const app = next({ dev: false, dir: config.root });
-      await app.prepare();
-      const h = app.getRequestHandler();
-      nextHandler = (req: Parameters<typeof h>[0], res: Parameters<typeof h>[1]) => h(req, res);
-    }
-    servers.push(await listenUnix(createHttpServer(services, config, log, nextHandler), config.paths.webSocket, caddyIds));
+    const shell = config.web ? createStaticShell(path.join(config.root, "out")) : null;
+    servers.push(await listenUnix(createHttpServer(services, config, log, shell), config.paths.webSocket, caddyIds));
     servers.push(await listenUnix(createGateServer(services, config, log), config.paths.gateSocket, caddyIds));
     servers.push(startCliServer(config.paths.cliSocket, services, log));
 

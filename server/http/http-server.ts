@@ -18,13 +18,13 @@ import { CARD_PATH } from "../modules/contacts/card.schema";
 import { readCookie } from "./cookies";
 import { isIssuerPath } from "../modules/oidc/oidc-client";
 
-type NextHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type ShellHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * The PCC server's one HTTP entry, on a unix socket that only Caddy (and root) can reach:
  * tRPC, the app sign-in handoff, catalog icons, and the Next shell for everything else.
  */
-export function createHttpServer(services: Services, config: Config, log: Logger, next: NextHandler | null) {
+export function createHttpServer(services: Services, config: Config, log: Logger, shell: ShellHandler | null) {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: "/api/trpc/",
@@ -71,7 +71,7 @@ export function createHttpServer(services: Services, config: Config, log: Logger
     if (icon) return serveIcon(res, services, icon[1]!);
     const shot = /^\/_pcc\/screenshots\/([^/]+)\/(\d)$/.exec(path);
     if (shot) return serveScreenshot(res, services, shot[1]!, Number(shot[2]));
-    if (next) return next(req, res);
+    if (shell) return shell(req, res);
     res.statusCode = 404;
     res.end("The shell is not built into this server.");
   };

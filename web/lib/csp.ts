@@ -1,8 +1,14 @@
+/**
+ * Where the static export's pages carry the nonce: pages/_document.tsx writes it on every script at build
+ * time, and PCC's server (server/http/static-shell.ts) swaps it for a fresh nonce in each response.
+ */
+export const NONCE_PLACEHOLDER = "PCC-NONCE-PLACEHOLDER-7f3a9c";
+
 /** The shell's host as the browser named it (Caddy routes only the shell's own name here), or null. */
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$/i;
 
 /**
- * The shell's Content-Security-Policy (see proxy.ts). Scripts: only those carrying this response's
+ * The shell's Content-Security-Policy (see server/http/static-shell.ts). Scripts: only those carrying this response's
  * nonce, and what they load ('strict-dynamic'); never 'unsafe-inline'. Styles keep 'unsafe-inline'
  * because the window manager positions windows with style attributes, which nonces cannot cover.
  * App windows are iframes of the app hosts (`https://<app>.<shell host>`), and the shell probes those
