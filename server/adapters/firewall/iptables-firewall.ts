@@ -66,12 +66,13 @@ export class IptablesFirewall implements Firewall {
       validateApps(apps);
       // Remembered before converging, so that a refresh retries the wanted state after a failure.
       this.last = structuredClone(apps);
-      return this.converge(apps);
+      return this.converge(apps, false);
     });
   }
 
+  /** Converges on the last wanted state again, and checks that the kernel shows PCC's rules as PCC wrote them. */
   refresh() {
-    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.converge(this.last) : { unresolved: [], ipv6: this.ipv6Mode() }));
+    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.converge(this.last, true) : { unresolved: [], ipv6: this.ipv6Mode() }));
   }
 
   startRefresh(intervalMs = 5 * 60_000) {
@@ -104,21 +105,28 @@ export class IptablesFirewall implements Firewall {
     return fs.existsSync(this.ipv6ProcPath) ? "enforced" : "disabled-in-kernel";
   }
 
-  private async converge(apps: AppNetRule[]): Promise<ApplyResult> {
+  /**
+   * Both families at once: separate tables and tools, so an install waits for the slower of the two, not
+   * their sum. `verify` reads each table back after a change (the periodic refresh does; an install or a
+   * start does not wait for it).
+   */
+  private async converge(apps: AppNetRule[], verify: boolean): Promise<ApplyResult> {
     const { resolved, unresolved } = await this.resolveGrants(apps);
     const v4 = buildV4(this.prefix, resolved);
-    await this.transact("v4", (state) => planApply(state, this.prefix, v4), v4);
-    let ipv6 = this.ipv6Mode();
-    if (ipv6 === "enforced") {
+    const mode = this.ipv6Mode();
+    const six = async (): Promise<ApplyResult["ipv6"]> => {
+      if (mode !== "enforced") return mode;
       const v6 = buildV6(this.prefix, apps);
       try {
-        await this.transact("v6", (state) => planApply(state, this.prefix, v6), v6);
+        await this.transact("v6", (state) => planApply(state, this.prefix, v6), verify ? v6 : undefined);
+        return "enforced";
       } catch (e) {
         if (!(e instanceof MissingTool)) throw e;
-        ipv6 = "unavailable";
         this.warnOnce("ip6tables", "ip6tables is not installed: IPv6 to and from app bridges (link-local included) is not filtered.");
+        return "unavailable";
       }
-    }
+    };
+    const [, ipv6] = await Promise.all([this.transact("v4", (state) => planApply(state, this.prefix, v4), verify ? v4 : undefined), six()]);
     return { unresolved, ipv6 };
   }
 
@@ -198,7 +206,7 @@ export class IptablesFirewall implements Firewall {
     return parseFilterSave(r.stdout);
   }
 
-  /** Our rules are written in iptables-save's own spelling; if the kernel echoes them differently, every refresh would rewrite them. */
+  /** Our rules are written in iptables-save's own spelling; if the kernel echoes them differently, every refresh rewrites them. */
   private async checkCanonical(family: Family, want: Ruleset) {
     if (!inSync(await this.save(family), this.prefix, want)) {
       this.warnOnce(`canonical-${family}`, `${TOOLS[family].save} shows PCC's rules differently from how PCC writes them (or another writer moved them); they will be rewritten at every refresh.`);

@@ -81,6 +81,17 @@ describe("IptablesFirewall", () => {
     expect(restores(calls)).toBe(0);
   });
 
+  it("an install's apply reads each table once and writes it once; the refresh also reads back what it wrote", async () => {
+    const { fw, v4, calls } = setup();
+    await fw.apply([app()]);
+    expect([...calls].sort()).toEqual(["ip6tables-restore", "ip6tables-save", "iptables-restore", "iptables-save"]);
+    calls.length = 0;
+    v4.chains.set("FORWARD", ["-A FORWARD -j NETAVARK_ISOLATION_1", ...v4.chains.get("FORWARD")!]);
+    await fw.refresh();
+    expect(calls.filter((c) => c === "iptables-save")).toHaveLength(2);
+    expect(calls.filter((c) => c === "iptables-restore")).toHaveLength(1);
+  });
+
   it("puts its jump back on top after someone inserts above it, and keeps their rule", async () => {
     const { fw, v4 } = setup();
     await fw.apply([app()]);
