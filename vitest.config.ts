@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      { resolve: { alias }, test: { name: "unit", environment: "node", include: ["server/**/*.unit.test.ts", "web/**/*.unit.test.ts"] } },
+      { resolve: { alias }, test: { name: "unit", environment: "node", include: ["server/**/*.unit.test.ts", "web/**/*.unit.test.ts", "scripts/**/*.unit.test.ts"] } },
       {
         resolve: { alias },
         test: {

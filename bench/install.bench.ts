@@ -140,7 +140,7 @@ async function main() {
   const { test: _t, ...fields } = webApp(image);
   writeApp(state.apps.dir, "web", fields);
   // What ./pcc start runs: the compiled server.
-  const pcc = await PccInstance.start({ catalogDir: state.apps.dir, insecureRegistries: [state.apps.registry.host], serverArgs: [path.join(ROOT, ".pcc-build/main.mjs")] });
+  const pcc = await PccInstance.start({ catalogDir: state.apps.dir, insecureRegistries: [state.apps.registry.host], compiled: true });
   state.pcc = pcc;
   const session = await pcc.claim();
   const api = libpod(pcc);

@@ -205,7 +205,7 @@ async function main() {
   if (build.status !== 0) throw new Error(`build-server failed: ${build.stderr}`);
   state.apps = await testAppCatalog({ dns: await freePort(), echo: await freePort() });
   for (const id of ids) writeApp(state.apps.dir, id, { services: { web: { image: state.apps.images.web.pinned } }, ingress: [{ service: "web", port: 8080 }] });
-  const pcc = await PccInstance.start({ catalogDir: state.apps.dir, insecureRegistries: [state.apps.registry.host], serverArgs: [path.join(ROOT, ".pcc-build/main.mjs")] });
+  const pcc = await PccInstance.start({ catalogDir: state.apps.dir, insecureRegistries: [state.apps.registry.host], compiled: true });
   state.pcc = pcc;
   const session = await pcc.claim();
   const pccApi = libpod(path.join(pcc.dataDir, "run/podman.sock"));

@@ -9,6 +9,7 @@ import { build } from "esbuild";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { prismaWasmFromFile, queryCompilerWasm, WASM_FILE } from "./prisma-wasm.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = path.resolve(root, process.argv[2] ?? ".pcc-build");
@@ -37,7 +38,9 @@ try {
     legalComments: "none",
     logLevel: "warning",
     tsconfig: path.join(root, "tsconfig.json"),
+    plugins: [prismaWasmFromFile()],
   });
+  fs.writeFileSync(path.join(tmp, WASM_FILE), queryCompilerWasm(root));
   // .pcc-build sits in the repository, so bare imports ("next", "@prisma/client/…") resolve from its
   // node_modules as they do for server/.
   fs.writeFileSync(path.join(tmp, "package.json"), JSON.stringify({ type: "module", private: true }) + "\n");

@@ -9,6 +9,7 @@ import pino from "pino";
 import { IptablesFirewall } from "../../server/adapters/firewall/iptables-firewall";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
 import { freePort } from "./free-port";
+import { compiledServer, serverEnv } from "./server-env";
 
 export { freePort };
 
@@ -57,8 +58,11 @@ export type PccOptions = {
   insecureRegistries?: string[];
   /** Extra environment, e.g. PCC_CRASH_AT for the fault tests. */
   env?: Record<string, string>;
-  /** How node runs the server (default: TypeScript through tsx); the benches also run the compiled build. */
-  serverArgs?: string[];
+  /**
+   * Run the compiled server with scripts/server.env, as ./pcc start does, rather than TypeScript through
+   * tsx (the default, quicker to change).
+   */
+  compiled?: boolean;
 };
 
 /** A real PCC (Podman, Caddy, SQLite) in a temp data dir on random ports, driven like a user would. */
@@ -98,6 +102,7 @@ export class PccInstance {
       PCC_SHOW_TEST_APPS: "on",
       ...(this.opts.insecureRegistries?.length ? { PCC_INSECURE_REGISTRIES: this.opts.insecureRegistries.join(",") } : {}),
       ...(this.opts.bindAddress ? { PCC_BIND_ADDRESS: this.opts.bindAddress } : {}),
+      ...(this.opts.compiled ? serverEnv() : {}),
       ...this.opts.env,
       PCC_LOG_LEVEL: "info",
     };
@@ -129,7 +134,7 @@ export class PccInstance {
     this.setupCode = null;
     this.readyAt = 0;
     // Its own process group, like a job in the owner's terminal: signalGroup() reaches what a Ctrl-C would.
-    const args = this.opts.serverArgs ?? ["--import", "tsx", path.join(ROOT, "server/main.ts")];
+    const args = this.opts.compiled ? [compiledServer()] : ["--import", "tsx", path.join(ROOT, "server/main.ts")];
     const proc = spawn(process.execPath, args, { cwd: ROOT, env: this.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     this.proc = proc;
     const logFile = fs.createWriteStream(path.join(this.dataDir, "test-output.log"), { flags: "a" });

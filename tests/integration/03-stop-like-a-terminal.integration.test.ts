@@ -30,7 +30,9 @@ describe("stopping PCC the way a terminal does", () => {
   });
 
   it.each(["SIGINT", "SIGTERM"] as const)("%s to the whole process group stops apps first, then the helpers, and exits in bounded time", async (sig) => {
-    pcc ??= await PccInstance.start();
+    // The compiled server with scripts/server.env, as ./pcc start runs it: what an owner's terminal holds,
+    // and the suite's proof that the build itself boots, migrates and installs.
+    pcc ??= await PccInstance.start({ compiled: true });
     if (sig === "SIGINT") {
       expect(pcc.cli("app", "install", "hello").code).toBe(0);
     } else {
