@@ -22,7 +22,7 @@ import { LibpodObserver } from "./adapters/podman/libpod-observe";
 import { withSeccompProfile, writeSeccompProfile } from "./adapters/podman/seccomp-profile";
 import type { Config } from "./config";
 import type { Logger } from "./logger";
-import { IptablesFirewall } from "./adapters/firewall/iptables-firewall";
+import { NftFirewall } from "./adapters/firewall/nft-firewall";
 import { EventBus } from "./events";
 import { coalesce } from "./lib/coalesce";
 import { AppInstaller } from "./modules/apps/app-installer";
@@ -115,7 +115,7 @@ export function createServices(
     log,
   });
 
-  const firewall = new IptablesFirewall({ instanceId: config.dataDir, log });
+  const firewall = new NftFirewall({ instanceId: config.dataDir, log });
   // Rules for every app with a network, installing ones included: they apply before its containers run.
   // Coalesced: apps converging together (50 at boot) share syncs instead of queueing one each.
   const syncFirewall = coalesce(async () => {

@@ -60,7 +60,8 @@ const BINARIES: Binary[] = [
   { cmd: "netavark", role: "Podman's network setup", pkg: "netavark", dirs: HELPER_DIRS, onlyDirs: true },
   { cmd: "aardvark-dns", role: "DNS inside the apps' networks", pkg: "aardvark-dns", dirs: HELPER_DIRS, onlyDirs: true },
   { cmd: "caddy", role: "the HTTPS front door", pkg: "caddy" },
-  { cmd: "iptables", role: "the apps' network and firewall rules", pkg: "iptables" },
+  { cmd: "iptables", role: "netavark's rules for the apps' networks", pkg: "iptables" },
+  { cmd: "nft", role: "PCC's firewall for the apps' networks", pkg: "nftables" },
   { cmd: "setpriv", role: "starts PCC's helpers", pkg: "util-linux" },
 ];
 

@@ -14,6 +14,7 @@ const COMPLETE = [
   "/usr/lib/podman/aardvark-dns",
   "/usr/bin/caddy",
   "/usr/sbin/iptables",
+  "/usr/sbin/nft",
   "/usr/bin/setpriv",
 ];
 
@@ -63,7 +64,7 @@ describe("checkPrerequisites", () => {
     // catatonit only in /usr/libexec/podman, conmon and runc only in Podman's own search folders.
     const problems = await checkPrerequisites(
       machine({
-        executables: ["/usr/bin/podman", "/usr/libexec/podman/catatonit", "/usr/libexec/podman/conmon", "/usr/lib/cri-o-runc/sbin/runc", "/usr/lib/podman/netavark", "/usr/lib/podman/aardvark-dns", "/usr/bin/caddy", "/usr/sbin/iptables", "/usr/bin/setpriv"],
+        executables: ["/usr/bin/podman", "/usr/libexec/podman/catatonit", "/usr/libexec/podman/conmon", "/usr/lib/cri-o-runc/sbin/runc", "/usr/lib/podman/netavark", "/usr/lib/podman/aardvark-dns", "/usr/bin/caddy", "/usr/sbin/iptables", "/usr/sbin/nft", "/usr/bin/setpriv"],
       }),
     );
     expect(problems).toEqual([]);
@@ -77,8 +78,9 @@ describe("checkPrerequisites", () => {
 
   it("tells an installed command that PATH does not reach from a missing one", async () => {
     const problems = await checkPrerequisites(machine({ path: ["/usr/bin", "/bin"] }));
-    expect(problems.map((p) => p.name)).toEqual(["iptables"]);
-    expect(problems[0].message).toContain("iptables (the apps' network and firewall rules) is at /usr/sbin/iptables, which is not on PATH: add /usr/sbin to PATH");
+    expect(problems.map((p) => p.name)).toEqual(["iptables", "nft"]);
+    expect(problems[0].message).toContain("iptables (netavark's rules for the apps' networks) is at /usr/sbin/iptables, which is not on PATH: add /usr/sbin to PATH");
+    expect(problems[1].message).toContain("nft (PCC's firewall for the apps' networks) is at /usr/sbin/nft, which is not on PATH");
   });
 
   it("wants a containers range big enough for userns=auto", async () => {

@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import pino from "pino";
-import { IptablesFirewall } from "../../server/adapters/firewall/iptables-firewall";
+import { NftFirewall } from "../../server/adapters/firewall/nft-firewall";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
 import { freePort } from "./free-port";
 import { compiledServer, serverEnv } from "./server-env";
@@ -292,8 +292,8 @@ export class PccInstance {
   async cleanup() {
     this.endLeftoverHelpers();
     // PCC leaves its firewall rules in place when it stops (the box stays closed until the next start);
-    // a test instance never starts again, so its chains go with it.
-    await new IptablesFirewall({ instanceId: this.dataDir, log: pino({ level: "silent" }) }).teardown().catch(() => undefined);
+    // a test instance never starts again, so its tables go with it.
+    await new NftFirewall({ instanceId: this.dataDir, log: pino({ level: "silent" }) }).teardown().catch(() => undefined);
     // Podman's storage keeps its overlay directory mounted after the service exits.
     const mounts = fs.readFileSync("/proc/mounts", "utf8").split("\n").map((l) => l.split(" ")[1] ?? "").filter((m) => m.startsWith(this.dataDir));
     for (const m of mounts.sort().reverse()) spawnSync("umount", ["-l", m]);

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chainNames, chainPrefix } from "../../server/adapters/firewall/ruleset";
+import { tableName } from "../../server/adapters/firewall/nft-script";
 import { FakeInternet, markerServer, must } from "../helpers/netns";
 import { freePort, waitFor, type PccInstance } from "../helpers/pcc-instance";
 import { expectBlockedOnly, NOBODY, reachesHealth, reachesMarker, SandboxFixture, settleAll, uidMap, type Container, type Outcome } from "../helpers/sandbox-probes";
@@ -177,13 +177,13 @@ describe.skipIf(process.getuid?.() !== 0)("sandbox escape probes inside real app
       // Granted (again: the grant is idempotent, so this test also stands alone).
       expect((await pcc.trpc("apps.reconfigure", { id: "online", grants: { internet: true } }, session)).status).toBe(200);
       // The rule: in the granted app's egress chain, 169.254.0.0/16 is rejected before anything else can let it through.
-      const chain = chainNames(chainPrefix(pcc.dataDir)).egress(c.online.bridge);
-      const rules = (await must("iptables", ["-S", chain])).split("\n").filter((l) => l.startsWith("-A"));
-      const meta = rules.findIndex((l) => l === `-A ${chain} -d 169.254.0.0/16 -j REJECT --reject-with icmp-admin-prohibited`);
+      const table = tableName(pcc.dataDir);
+      const listed = async (chain: string) => (await must("nft", ["list", "chain", "ip", table, chain])).split("\n").map((l) => l.trim());
+      const rules = await listed("egress-online");
+      const meta = rules.indexOf("ip daddr 169.254.0.0/16 reject with icmp admin-prohibited");
       expect(meta, rules.join("\n")).toBeGreaterThanOrEqual(0);
-      expect(rules.slice(0, meta).some((l) => /-j (RETURN|ACCEPT)/.test(l))).toBe(false);
-      const forward = await must("iptables", ["-S", chainNames(chainPrefix(pcc.dataDir)).forward]);
-      expect(forward).toContain(`-i ${c.online.bridge} -m comment --comment "pcc app online" -j ${chain}`);
+      expect(rules.slice(0, meta).some((l) => /\b(return|accept)\b/.test(l))).toBe(false);
+      expect(await listed("forward")).toContain(`iifname "${c.online.bridge}" jump egress-online comment "pcc app online"`);
       // A live address in that range, routed into the fake internet: checked for every sender before any packet is sent.
       for (const from of [[], ["from", c.online.ip, "iif", c.online.bridge], ["from", bridgedIp, "iif", scratchNet.bridge]]) {
         expect(await must("ip", ["route", "get", metadata, ...from])).toContain(`dev ${internet.hostIf}`);

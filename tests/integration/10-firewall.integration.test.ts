@@ -2,14 +2,16 @@ import type net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { execRunner } from "../../server/adapters/firewall/command-runner";
 import type { AppNetRule, CommandRunner, Egress } from "../../server/adapters/firewall/firewall";
-import { IptablesFirewall } from "../../server/adapters/firewall/iptables-firewall";
-import { chainPrefix } from "../../server/adapters/firewall/ruleset";
+import { legacyChainPrefix } from "../../server/adapters/firewall/legacy-iptables";
+import { NftFirewall } from "../../server/adapters/firewall/nft-firewall";
+import { tableName } from "../../server/adapters/firewall/nft-script";
 import { createLogger } from "../../server/logger";
 import { FakeInternet, freePort, hex, markerServer, must, ncProbe, pickAppNetwork, run, ScratchPodman, sleep } from "../helpers/netns";
 
 /**
- * PCC's firewall against real iptables, real Podman and real network namespaces. Every probe is first
- * shown to succeed without PCC's rules, then to be blocked (or still allowed) with them.
+ * PCC's firewall against real nftables, real Podman (netavark's iptables rules beside PCC's tables) and
+ * real network namespaces. Every probe is first shown to succeed without PCC's rules, then to be blocked
+ * (or still allowed) with them.
  *
  * App A's network is created with isolate=true as PCC does; app B's without, so that netavark's own
  * isolation cannot hide whether PCC's rules work (netavark 1.4 also deletes its shared
@@ -22,11 +24,11 @@ const IMAGE = "localhost/pcc-fw-busybox:latest";
 const tag = hex(3);
 const log = createLogger("silent");
 
-/** Counts iptables-restore calls, to show that an unchanged apply writes nothing. */
+/** Counts the commands a firewall runs, to show what one change costs. */
 function countingRunner() {
-  const counter = { restores: 0 };
+  const counter = { calls: [] as string[] };
   const runner: CommandRunner = (file, args, opts) => {
-    if (file.endsWith("-restore")) counter.restores++;
+    counter.calls.push(file);
     return execRunner(file, args, opts);
   };
   return { counter, runner };
@@ -38,10 +40,17 @@ async function foreignRules() {
   return lines.filter((l) => l && !l.startsWith("#") && !/NETAVARK|PCC-[0-9a-f]{8}|pcc-fw-test/.test(l)).map((l) => l.replace(/\[\d+:\d+\]/, ""));
 }
 
-const linesOf = async (prefix: string) =>
-  [...(await must("iptables-save", ["-t", "filter"])).split("\n"), ...(await must("ip6tables-save", ["-t", "filter"])).split("\n")].filter((l) => l.includes(prefix) && !l.startsWith("#")).map((l) => l.replace(/\[\d+:\d+\]/, ""));
+/** The listing of an instance's tables, both families; empty when it has none. */
+async function linesOf(table: string) {
+  const out: string[] = [];
+  for (const family of ["ip", "ip6"]) {
+    const r = await run("nft", ["list", "table", family, table]);
+    if (r.code === 0) out.push(...r.stdout.split("\n").filter((l) => l.trim()));
+  }
+  return out;
+}
 
-describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real iptables, Podman, namespaces)", () => {
+describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real nftables, Podman, namespaces)", () => {
   // Created in beforeAll, so that a skipped run (not root) leaves nothing behind.
   let podman: ScratchPodman;
   let internet: FakeInternet;
@@ -52,13 +61,19 @@ describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real iptables, Podman, 
   const idA = `fw-test-${tag}-a`;
   const idB = `fw-test-${tag}-b`;
   const a = countingRunner();
-  const fwA = new IptablesFirewall({ instanceId: idA, log, run: a.runner, resolve: async (h) => (h === "good.example" ? [internet.ips[0]] : Promise.reject(new Error("ENOTFOUND"))) });
-  const fwB = new IptablesFirewall({ instanceId: idB, log });
+  const fwA = new NftFirewall({ instanceId: idA, log, run: a.runner, resolve: async (h) => (h === "good.example" ? [internet.ips[0]] : Promise.reject(new Error("ENOTFOUND"))) });
+  const fwB = new NftFirewall({ instanceId: idB, log });
   const ruleA = (egress: Egress = "none"): AppNetRule => ({ appId: "alpha", bridge: A.bridge, subnet: A.subnet, egress, lan: false });
   const ruleB = (): AppNetRule => ({ appId: "beta", bridge: B.bridge, subnet: B.subnet, egress: "none", lan: false });
   let before: string[] = [];
   // Someone else's rule (matching only an unused address of our fake internet), to be left alone.
   const foreignRule = () => ["FORWARD", "-s", `${internet.hostIp.replace(/\d+$/, "7")}/32`, "-m", "comment", "--comment", "pcc-fw-test-foreign", "-j", "DROP"];
+  // Rules that would let app A out and into the host, as an administrator (or any program) might put on
+  // top of iptables' chains: PCC's tables come first whatever iptables holds.
+  const openingRules = () => [
+    ["FORWARD", "-s", A.subnet, "-m", "comment", "--comment", "pcc-fw-test-open", "-j", "ACCEPT"],
+    ["INPUT", "-i", A.bridge, "-m", "comment", "--comment", "pcc-fw-test-open", "-j", "ACCEPT"],
+  ];
 
   /** Everything one can try against app A, each answering "did it get through?". */
   const probes = {
@@ -111,6 +126,7 @@ describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real iptables, Podman, 
     await fwA.teardown().catch(() => undefined);
     await fwB.teardown().catch(() => undefined);
     if (internet?.hostIp) await run("iptables", ["-D", ...foreignRule()]);
+    for (const r of A.subnet ? openingRules() : []) await run("iptables", ["-D", ...r]);
     hostServer?.close();
     await podman?.destroy();
     await internet?.stop();
@@ -157,47 +173,70 @@ describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real iptables, Podman, 
     expect(await check(["egressAllowedHost", "egressOtherHost"])).toEqual({ egressAllowedHost: false, egressOtherHost: false });
   });
 
-  it("is idempotent and puts its jump back on top when another rule is inserted above it", async () => {
-    // An unchanged apply writes nothing. Netavark (any Podman on the machine) may re-insert its
-    // NETAVARK_ISOLATION_1 jump above ours at any moment, which rightly costs a rewrite: allow retries.
-    let writes = 1;
-    for (let i = 0; i < 5 && writes > 0; i++) {
-      a.counter.restores = 0;
-      await fwA.apply([ruleA()]);
-      await fwA.refresh();
-      writes = a.counter.restores;
-    }
-    expect(writes).toBe(0);
+  it("one change is one nft transaction, and no iptables rule, however high, gets ahead of PCC's", async () => {
+    a.counter.calls.length = 0;
+    await fwA.apply([ruleA()]);
+    expect(a.counter.calls).toEqual(["nft"]);
 
-    const [chain, ...spec] = foreignRule();
-    await must("iptables", ["-I", chain!, "1", ...spec]);
+    for (const r of openingRules()) await must("iptables", ["-I", r[0]!, "1", ...r.slice(1)]);
+    await must("iptables", ["-I", ...foreignRule().slice(0, 1), "1", ...foreignRule().slice(1)]);
+    expect(await check(["egressOtherHost", "appToHostViaGateway", "nobodyToApp"])).toEqual({ egressOtherHost: false, appToHostViaGateway: false, nobodyToApp: false });
     await fwA.refresh();
-    const forward = (await must("iptables", ["-S", "FORWARD"])).split("\n").filter((l) => l.startsWith("-A"));
-    const ours = forward.indexOf(`-A FORWARD -j ${chainPrefix(idA)}-FWD`);
-    expect(ours).toBeGreaterThanOrEqual(0);
-    expect(forward.slice(0, ours).every((l) => /^-A FORWARD -j PCC-[0-9a-f]{8}-FWD$/.test(l))).toBe(true);
-    expect(forward.some((l) => l.includes("pcc-fw-test-foreign"))).toBe(true); // not ours: left alone
+    const forward = await must("iptables", ["-S", "FORWARD"]);
+    expect(forward).toContain("pcc-fw-test-foreign"); // not ours: left alone
+    expect(forward).toContain("pcc-fw-test-open");
+    for (const r of openingRules()) await must("iptables", ["-D", ...r]);
     await must("iptables", ["-D", ...foreignRule()]);
   });
 
+  it("the periodic refresh repairs a table someone deleted", async () => {
+    await must("nft", ["delete", "table", "ip", tableName(idA)]);
+    expect(await check(["nobodyToApp"])).toEqual({ nobodyToApp: true });
+    await fwA.refresh();
+    expect(await check(["nobodyToApp", "egressOtherHost"])).toEqual({ nobodyToApp: false, egressOtherHost: false });
+  });
+
+  it("removes an earlier version's iptables chains of its own instance at its first write, and nobody else's", async () => {
+    const idC = `fw-test-${tag}-c`;
+    const old = legacyChainPrefix(idC);
+    const other = legacyChainPrefix(`fw-test-${tag}-d`);
+    for (const c of [`${old}-IN`, `${old}-FWD`, `${other}-IN`]) await must("iptables", ["-N", c]);
+    await must("iptables", ["-A", `${old}-FWD`, "-s", "192.0.2.0/24", "-j", "REJECT"]);
+    await must("iptables", ["-I", "INPUT", "1", "-j", `${old}-IN`]);
+    await must("iptables", ["-I", "FORWARD", "1", "-j", `${old}-FWD`]);
+    await must("iptables", ["-I", "INPUT", "1", "-j", `${other}-IN`]);
+    try {
+      const fwC = new NftFirewall({ instanceId: idC, log });
+      await fwC.apply([]);
+      const save = await must("iptables-save", ["-t", "filter"]);
+      expect(save).not.toContain(old);
+      expect(save).toContain(`-A INPUT -j ${other}-IN`);
+      expect(await linesOf(tableName(idC))).toEqual([]);
+    } finally {
+      await run("iptables", ["-D", "INPUT", "-j", `${other}-IN`]);
+      await run("iptables", ["-X", `${other}-IN`]);
+    }
+  });
+
   it("two instances do not disturb each other", async () => {
-    const mine = await linesOf(chainPrefix(idA));
+    const mine = await linesOf(tableName(idA));
+    expect(mine.length).toBeGreaterThan(0);
     await fwB.teardown();
-    expect(await linesOf(chainPrefix(idB))).toEqual([]);
-    expect(await linesOf(chainPrefix(idA))).toEqual(mine);
+    expect(await linesOf(tableName(idB))).toEqual([]);
+    expect(await linesOf(tableName(idA))).toEqual(mine);
     // B's app is open again (its instance is gone) while A's stays closed.
     expect(await check(["appBToAppA", "nobodyToApp"])).toEqual({ appBToAppA: false, nobodyToApp: false });
     expect(await ncProbe(NOBODY, B.ip, 8080)).toBe(true);
     await fwB.apply([ruleB()]);
     expect(await ncProbe(NOBODY, B.ip, 8080)).toBe(false);
-    expect(await linesOf(chainPrefix(idA))).toEqual(mine);
+    expect(await linesOf(tableName(idA))).toEqual(mine);
   });
 
   it("teardown removes every rule it made and nothing else", async () => {
     await fwA.teardown();
     await fwB.teardown();
-    expect(await linesOf(chainPrefix(idA))).toEqual([]);
-    expect(await linesOf(chainPrefix(idB))).toEqual([]);
+    expect(await linesOf(tableName(idA))).toEqual([]);
+    expect(await linesOf(tableName(idB))).toEqual([]);
     // Everything that was there before is still there (others on this machine may have added rules since).
     expect(await foreignRules()).toEqual(expect.arrayContaining(before));
     expect(await check(["nobodyToApp", "appToHostViaGateway", "otherNetnsToApp"])).toEqual({ nobodyToApp: true, appToHostViaGateway: true, otherNetnsToApp: true });

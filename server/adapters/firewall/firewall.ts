@@ -28,18 +28,18 @@ export type Unresolved = { appId: string; host: string; reason: string };
 
 export type ApplyResult = {
   unresolved: Unresolved[];
-  /** "unavailable" when ip6tables is missing although the kernel speaks IPv6 (logged as a warning). */
-  ipv6: "enforced" | "disabled-in-kernel" | "unavailable";
+  /** "disabled-in-kernel" when the kernel has no IPv6 (nothing to filter then). */
+  ipv6: "enforced" | "disabled-in-kernel";
 };
 
 export interface Firewall {
-  /** Brings this instance's chains to exactly this state, in one atomic iptables-restore per family. */
+  /** Brings this instance's tables to exactly this state, in one atomic nft transaction (both families). */
   apply(apps: AppNetRule[]): Promise<ApplyResult>;
-  /** Re-resolves host grants of the last apply and puts the jumps back on top if something moved them. */
+  /** Re-resolves host grants of the last apply and writes the tables again (repairing any meddling). */
   refresh(): Promise<ApplyResult>;
   /** Calls refresh() every intervalMs (errors are logged); returns a function that stops it. */
   startRefresh(intervalMs?: number): () => void;
-  /** Removes every chain and jump of this instance (both families). */
+  /** Removes this instance's tables (both families), and the iptables chains of an earlier PCC version. */
   teardown(): Promise<void>;
 }
 

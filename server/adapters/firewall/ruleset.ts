@@ -1,28 +1,17 @@
-import { createHash } from "node:crypto";
 import { DomainError } from "../../errors";
 import type { AppNetRule } from "./firewall";
 import { cidrWithin, formatCidr, formatIpv4, parseCidr, parseIpv4, type Cidr } from "./ipv4";
 
 /**
- * Pure rule generation: AppNetRule[] → the exact chains, in iptables-save's canonical spelling, so the
- * adapter can both write them with iptables-restore and tell whether what the kernel holds already
- * matches. Every value that reaches a rule is validated first; nothing is ever quoted or escaped.
- *
- * Design: PCC's chains only ever DROP/REJECT or RETURN, never ACCEPT. Allowed traffic falls through to
- * whatever the host already had (netavark's own ACCEPTs), so PCC can narrow but never widen the host's
- * policy. That is also why the egress jumps come before any RETURN that leaves the FORWARD chain.
+ * What the firewall's rules are made of, before any syntax (nft-script.ts writes them): the ranges no app
+ * may reach, validation of everything that will reach a rule, and the sorting of egress grants.
  */
-
-export type Builtin = "INPUT" | "FORWARD" | "OUTPUT";
 
 /** An app whose `hosts` grant has been resolved to IPv4 addresses (empty for `none`/`all`). */
 export type ResolvedApp = AppNetRule & { allow: string[] };
 
-/** Chains keyed by name, each with its rules as full `-A CHAIN …` lines, plus one jump per builtin. */
-export type Ruleset = { chains: Map<string, string[]>; hooks: { builtin: Builtin; chain: string }[] };
-
 const APP_ID = /^[a-z][a-z0-9-]{0,29}$/;
-// Linux allows 15 bytes; a narrow alphabet keeps it a single, unquoted iptables word.
+// Linux allows 15 bytes; a narrow alphabet keeps it a plain word inside the rule's quotes.
 const BRIDGE = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,14}$/;
 // One DNS label (RFC 1123, underscore tolerated as real zones use it), dotted, at most 253 characters.
 const HOST_NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
@@ -51,33 +40,7 @@ export const LAN_RANGES = [
   "203.0.113.0/24",
 ];
 
-const REJECT4 = "-j REJECT --reject-with icmp-admin-prohibited";
-// Replies and related ICMP of connections that were allowed when they opened.
-const REPLIES = "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN";
-const note = (appId: string) => `-m comment --comment "pcc app ${appId}"`;
-const short = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
-
-/** `PCC-<8 hex>`: one prefix per PCC instance, so two PCCs on one machine never touch each other's chains. */
-export const chainPrefix = (instanceId: string) => `PCC-${short(instanceId)}`;
-
-export const chainNames = (prefix: string) => ({
-  input: `${prefix}-IN`,
-  forward: `${prefix}-FWD`,
-  output: `${prefix}-OUT`,
-  // Bridge names are ≤15 characters but the chain limit is 28: a hash keeps every name at 23.
-  egress: (bridge: string) => `${prefix}-E-${short(bridge)}`,
-});
-
-const hooksFor = (n: ReturnType<typeof chainNames>): Ruleset["hooks"] => [
-  { builtin: "INPUT", chain: n.input },
-  { builtin: "FORWARD", chain: n.forward },
-  { builtin: "OUTPUT", chain: n.output },
-];
-
-/** Any PCC instance's hook chain; PCC jumps may sit above each other but above nobody else's rules. */
-export const PCC_HOOK = /^PCC-[0-9a-f]{8}-(IN|FWD|OUT)$/;
-
-const invalid = (msg: string): never => {
+export const invalid = (msg: string): never => {
   throw new DomainError("INVALID_INPUT", msg);
 };
 
@@ -126,92 +89,7 @@ export function blockedBy(ip: string, lan: boolean): string | null {
 }
 
 /** Subnets that must be blocked on egress beyond ALWAYS_BLOCKED: app networks outside 10.128.0.0/9. */
-function extraAppSubnets(apps: AppNetRule[]) {
+export function extraAppSubnets(apps: AppNetRule[]) {
   const pccRange = parseCidr("10.128.0.0/9")!;
   return apps.map((a) => parseCidr(a.subnet)!).filter((s) => !cidrWithin(s, pccRange)).map(formatCidr);
-}
-
-function egressRules(chain: string, app: ResolvedApp, others: string[]) {
-  const out: string[] = [];
-  const reject = (dst: string) => out.push(`-A ${chain} -d ${dst} ${REJECT4}`);
-  if (app.egress === "none") {
-    out.push(`-A ${chain} ${REJECT4}`);
-    return out;
-  }
-  [...ALWAYS_BLOCKED, ...others].forEach(reject);
-  if (!app.lan) LAN_RANGES.forEach(reject);
-  if (app.egress !== "all") {
-    for (const ip of [...new Set(app.allow)].sort()) {
-      if (parseIpv4(ip) === null) invalid(`App ${app.appId} has an invalid resolved address ${JSON.stringify(ip)}.`);
-      out.push(`-A ${chain} -d ${ip}/32 -j RETURN`);
-    }
-    out.push(`-A ${chain} ${REJECT4}`);
-  }
-  return out;
-}
-
-/** The IPv4 ruleset for these apps (validated here too, so no caller can skip it). */
-export function buildV4(prefix: string, apps: ResolvedApp[]): Ruleset {
-  validateApps(apps);
-  const n = chainNames(prefix);
-  const input = [`-A ${n.input} ${REPLIES}`];
-  const forward = [`-A ${n.forward} ${REPLIES}`];
-  const output = [`-A ${n.output} -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j RETURN`, `-A ${n.output} -m owner --uid-owner 0 -j RETURN`];
-  const chains = new Map<string, string[]>();
-  const others = extraAppSubnets(apps);
-
-  for (const a of apps) {
-    const gw = formatIpv4(parseCidr(a.subnet)!.base + 1);
-    // An app that may reach the internet may ask aardvark-dns on its gateway (which forwards to the host's
-    // resolvers); one that may not gets no DNS at all: forwarded queries would be a way out. Its services
-    // find each other through /etc/hosts.
-    if (a.egress !== "none") {
-      input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p udp -m udp --dport 53 -j RETURN`);
-      input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport 53 -j RETURN`);
-    }
-    // An OIDC app reaches the issuer's back channel on its own gateway, that port only (oidc-back-channel.ts).
-    if (a.issuerPort) input.push(`-A ${n.input} -d ${gw}/32 -i ${a.bridge} -p tcp -m tcp --dport ${a.issuerPort} -j RETURN`);
-    input.push(`-A ${n.input} -i ${a.bridge} ${note(a.appId)} ${REJECT4}`);
-    // Only root (PCC's probes and forwarder) dials containers; published ports arrive DNATed.
-    output.push(`-A ${n.output} -d ${a.subnet} ${note(a.appId)} ${REJECT4}`);
-  }
-  // Same-bridge traffic only shows up here when br_netfilter is loaded; it is the app's own business.
-  for (const a of apps) forward.push(`-A ${n.forward} -i ${a.bridge} -o ${a.bridge} -j RETURN`);
-  // Egress first: a packet between two app bridges must pass the sender's grant and the receiver's door.
-  for (const a of apps) {
-    const chain = n.egress(a.bridge);
-    chains.set(chain, egressRules(chain, a, others.filter((s) => s !== a.subnet)));
-    forward.push(`-A ${n.forward} -i ${a.bridge} ${note(a.appId)} -j ${chain}`);
-  }
-  // Into an app bridge from anywhere else: only published ports (DNAT) open a connection.
-  for (const a of apps) forward.push(`-A ${n.forward} -o ${a.bridge} -m conntrack ! --ctstate DNAT ${note(a.appId)} -j DROP`);
-
-  return {
-    chains: new Map([[n.input, input], [n.forward, forward], [n.output, output], ...chains]),
-    hooks: hooksFor(n),
-  };
-}
-
-/**
- * Apps have no IPv6: nothing enters or leaves an app bridge over IPv6, link-local included (without this a
- * container reaches every host service listening on [::] through the bridge's fe80:: address).
- * Same-bridge traffic is left alone, as for IPv4.
- */
-export function buildV6(prefix: string, apps: AppNetRule[]): Ruleset {
-  validateApps(apps);
-  const n = chainNames(prefix);
-  return {
-    chains: new Map([
-      [n.input, apps.map((a) => `-A ${n.input} -i ${a.bridge} ${note(a.appId)} -j DROP`)],
-      [
-        n.forward,
-        [
-          ...apps.map((a) => `-A ${n.forward} -i ${a.bridge} -o ${a.bridge} -j RETURN`),
-          ...apps.flatMap((a) => [`-A ${n.forward} -i ${a.bridge} ${note(a.appId)} -j DROP`, `-A ${n.forward} -o ${a.bridge} ${note(a.appId)} -j DROP`]),
-        ],
-      ],
-      [n.output, apps.map((a) => `-A ${n.output} -o ${a.bridge} ${note(a.appId)} -j DROP`)],
-    ]),
-    hooks: hooksFor(n),
-  };
 }

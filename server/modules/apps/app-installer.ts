@@ -58,8 +58,12 @@ export class AppInstaller {
     const refs = images ?? (await this.prepareImages(rec, report)).images;
     crashPoint("install:images");
     const plan = await this.plan(rec, refs);
-    await this.d.syncFirewall();
-    await this.d.runtime.provision(rec.spec.id, plan, (step) => report(step));
+    // Side by side: creating the network and containers starts nothing, so the rules only have to be in
+    // place by the start below. Both are awaited before any failure is thrown, so a rollback never races
+    // a create still in flight.
+    const [firewall, provision] = await Promise.allSettled([this.d.syncFirewall(), this.d.runtime.provision(rec.spec.id, plan, (step) => report(step))]);
+    if (firewall.status === "rejected") throw firewall.reason;
+    if (provision.status === "rejected") throw provision.reason;
     crashPoint("install:provisioned");
     return plan;
   }
@@ -93,8 +97,6 @@ export class AppInstaller {
     try {
       const plan = await this.prepare(rec, report);
       await this.d.runtime.start(rec.spec, plan, (step) => report(step));
-      // Netavark puts its own jump on top when it sets up the first network after boot: PCC's goes back above it.
-      await this.d.syncFirewall();
       crashPoint("install:started");
       await this.d.repo.update(id, { phase: "installed" });
       crashPoint("install:recorded");

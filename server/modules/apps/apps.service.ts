@@ -230,7 +230,6 @@ export class AppsService {
       try {
         const plan = await this.d.installer.prepare(rec, (step) => this.report(id, step));
         await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step));
-        await this.d.syncFirewall();
         this.d.gateway.invalidate(id);
         this.d.health.track(rec.spec, rec.resources, true);
       } finally {

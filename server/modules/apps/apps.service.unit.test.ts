@@ -72,7 +72,9 @@ function setup() {
   const events = new EventBus();
   const box = SecretBox.forTests();
   const runtime = new AppRuntime(engine, log, async () => true);
+  // Recorded when the rules are in place, and slower than creating containers, as nft can be.
   const syncFirewall = vi.fn(async () => {
+    await new Promise((r) => setTimeout(r, 20));
     engine.calls.push("firewall");
   });
   const gateway = { sync: vi.fn(async () => undefined), invalidate: vi.fn() };
@@ -121,8 +123,10 @@ describe("AppsService.install", () => {
     expect(store.ports).toEqual([{ hostIp: "127.0.0.1", hostPort: 45353, containerPort: 53, protocol: "udp" }]);
     expect(web.uidBase).toBeDefined();
     expect(store.uidBase).toBe(web.uidBase);
-    // The firewall before any container; the store (a healthy dependency) before the web service.
-    expect(engine.calls.indexOf("firewall")).toBeLessThan(engine.calls.indexOf("create pcc_kv_store"));
+    // The firewall in place before any container starts (created meanwhile); the store (a healthy
+    // dependency) before the web service.
+    expect(engine.calls.indexOf("create pcc_kv_store")).toBeLessThan(engine.calls.indexOf("firewall"));
+    expect(engine.calls.indexOf("firewall")).toBeLessThan(engine.calls.indexOf("start pcc_kv_store"));
     expect(engine.calls.indexOf("start pcc_kv_store")).toBeLessThan(engine.calls.indexOf("start pcc_kv_web"));
     expect(steps).toContain("Downloading web");
     expect(gateway.sync).toHaveBeenCalled();
@@ -157,6 +161,23 @@ describe("AppsService.install", () => {
     expect(repo.rows.size).toBe(0);
     expect(engine.networks.size + engine.volumes.size + engine.containers.size).toBe(0);
     expect((await apps.catalog()).apps.find((a) => a.id === "kv")!.installError).toMatch(/could not reach/);
+  });
+
+  it("a firewall that fails while the containers are being created: nothing starts, and the rollback waits for the creates", async () => {
+    const { apps, engine, repo, syncFirewall } = setup();
+    syncFirewall.mockImplementationOnce(async () => {
+      throw new DomainError("EXTERNAL_FAILURE", "nft refused PCC's firewall rules: no such file");
+    });
+    // Creates that finish only after the firewall has failed.
+    const create = engine.createContainer.bind(engine);
+    engine.createContainer = async (spec) => (await new Promise((r) => setTimeout(r, 30)), create(spec));
+    const e = await errorOf(apps.install("kv", { grants: free.grants }));
+    expect(e.message).toMatch(/nft refused/);
+    // Long enough for any create still in flight to land: none may outlive the rollback.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(engine.calls.some((c) => c.startsWith("start "))).toBe(false);
+    expect(repo.rows.size).toBe(0);
+    expect(engine.networks.size + engine.volumes.size + engine.containers.size).toBe(0);
   });
 
   it("keeps data and secrets on an uninstall that keeps data, and a reinstall opens them again", async () => {

@@ -4,17 +4,18 @@ import { DomainError, toMessage } from "../../errors";
 import type { Logger } from "../../logger";
 import { execRunner } from "./command-runner";
 import type { AppNetRule, ApplyResult, CommandRunner, Firewall, HostResolver, Unresolved } from "./firewall";
-import { parseFilterSave, planApply, planTeardown, inSync } from "./restore-plan";
-import { blockedBy, buildV4, buildV6, chainPrefix, classifyHost, validateApps, type ResolvedApp, type Ruleset } from "./ruleset";
+import { legacyChainPrefix, parseFilterSave, planLegacyTeardown } from "./legacy-iptables";
+import { buildScript, removeScript, tableName } from "./nft-script";
+import { blockedBy, classifyHost, validateApps, type ResolvedApp } from "./ruleset";
 
-export type IptablesFirewallOptions = {
-  /** Anything unique to this PCC (its data dir, say); hashed into the chain prefix. */
+export type NftFirewallOptions = {
+  /** Anything unique to this PCC (its data dir, say); hashed into the table name. */
   instanceId: string;
   log: Logger;
   run?: CommandRunner;
   /** Tests pass their own so that no real DNS server is ever asked. */
   resolve?: HostResolver;
-  /** Per command; iptables answers in milliseconds unless something holds its lock. */
+  /** Per command; nft answers in milliseconds. */
   timeoutMs?: number;
   /** Where the kernel shows IPv6 support; absent means IPv6 is compiled out or disabled at boot. */
   ipv6ProcPath?: string;
@@ -22,12 +23,6 @@ export type IptablesFirewallOptions = {
 
 const RESOLVE_TIMEOUT_MS = 5_000;
 const ATTEMPTS = 3;
-
-const TOOLS = {
-  v4: { save: "iptables-save", restore: "iptables-restore", name: "iptables" },
-  v6: { save: "ip6tables-save", restore: "ip6tables-restore", name: "ip6tables" },
-} as const;
-type Family = keyof typeof TOOLS;
 
 /** IPv4 addresses from the system resolver (hosts file included), bounded in time. */
 export const systemResolver: HostResolver = (host) =>
@@ -39,10 +34,13 @@ export const systemResolver: HostResolver = (host) =>
     );
   });
 
-class MissingTool extends Error {}
-
-export class IptablesFirewall implements Firewall {
-  readonly prefix: string;
+/**
+ * PCC's firewall as nftables tables of its own (nft-script.ts has the design). Every apply writes the
+ * whole ruleset in one `nft -f` transaction: one process per change, both families at once, and no read
+ * of the kernel's state first, because a replacement does not depend on what was there.
+ */
+export class NftFirewall implements Firewall {
+  readonly table: string;
   private readonly run: CommandRunner;
   private readonly resolve: HostResolver;
   private readonly timeoutMs: number;
@@ -51,10 +49,10 @@ export class IptablesFirewall implements Firewall {
   // A name that resolved once keeps its addresses through a DNS outage rather than cutting the app off.
   private readonly lastGood = new Map<string, string[]>();
   private queue: Promise<unknown> = Promise.resolve();
-  private warned = new Set<string>();
+  private legacyGone = false;
 
-  constructor(private readonly opts: IptablesFirewallOptions) {
-    this.prefix = chainPrefix(opts.instanceId);
+  constructor(private readonly opts: NftFirewallOptions) {
+    this.table = tableName(opts.instanceId);
     this.run = opts.run ?? execRunner;
     this.resolve = opts.resolve ?? systemResolver;
     this.timeoutMs = opts.timeoutMs ?? 15_000;
@@ -64,15 +62,15 @@ export class IptablesFirewall implements Firewall {
   apply(apps: AppNetRule[]) {
     return this.serial(async () => {
       validateApps(apps);
-      // Remembered before converging, so that a refresh retries the wanted state after a failure.
+      // Remembered before writing, so that a refresh retries the wanted state after a failure.
       this.last = structuredClone(apps);
-      return this.converge(apps, false);
+      return this.write(apps);
     });
   }
 
-  /** Converges on the last wanted state again, and checks that the kernel shows PCC's rules as PCC wrote them. */
+  /** Re-resolves the host grants of the last apply and writes the tables again (repairing any meddling). */
   refresh() {
-    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.converge(this.last, true) : { unresolved: [], ipv6: this.ipv6Mode() }));
+    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.write(this.last) : { unresolved: [], ipv6: this.ipv6Mode() }));
   }
 
   startRefresh(intervalMs = 5 * 60_000) {
@@ -86,12 +84,8 @@ export class IptablesFirewall implements Firewall {
   teardown() {
     return this.serial(async () => {
       this.last = null;
-      await this.transact("v4", (state) => planTeardown(state, this.prefix));
-      if (this.ipv6Mode() === "enforced") {
-        await this.transact("v6", (state) => planTeardown(state, this.prefix)).catch((e: unknown) => {
-          if (!(e instanceof MissingTool)) throw e;
-        });
-      }
+      await this.nft(removeScript(this.table, { ipv6: this.ipv6Mode() === "enforced" }));
+      await this.removeLegacy();
     });
   }
 
@@ -105,29 +99,49 @@ export class IptablesFirewall implements Firewall {
     return fs.existsSync(this.ipv6ProcPath) ? "enforced" : "disabled-in-kernel";
   }
 
-  /**
-   * Both families at once: separate tables and tools, so an install waits for the slower of the two, not
-   * their sum. `verify` reads each table back after a change (the periodic refresh does; an install or a
-   * start does not wait for it).
-   */
-  private async converge(apps: AppNetRule[], verify: boolean): Promise<ApplyResult> {
+  private async write(apps: AppNetRule[]): Promise<ApplyResult> {
     const { resolved, unresolved } = await this.resolveGrants(apps);
-    const v4 = buildV4(this.prefix, resolved);
-    const mode = this.ipv6Mode();
-    const six = async (): Promise<ApplyResult["ipv6"]> => {
-      if (mode !== "enforced") return mode;
-      const v6 = buildV6(this.prefix, apps);
-      try {
-        await this.transact("v6", (state) => planApply(state, this.prefix, v6), verify ? v6 : undefined);
-        return "enforced";
-      } catch (e) {
-        if (!(e instanceof MissingTool)) throw e;
-        this.warnOnce("ip6tables", "ip6tables is not installed: IPv6 to and from app bridges (link-local included) is not filtered.");
-        return "unavailable";
-      }
-    };
-    const [, ipv6] = await Promise.all([this.transact("v4", (state) => planApply(state, this.prefix, v4), verify ? v4 : undefined), six()]);
+    const ipv6 = this.ipv6Mode();
+    await Promise.all([this.nft(buildScript(this.table, resolved, { ipv6: ipv6 === "enforced" })), this.legacyGone ? null : this.removeLegacy()]);
     return { unresolved, ipv6 };
+  }
+
+  /** One transaction. A refusal is retried (a concurrent writer can make the kernel turn one away), then worded. */
+  private async nft(script: string) {
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.exec("nft", ["-f", "-"], script);
+      if (r.code === 0) return;
+      if (attempt >= ATTEMPTS) throw new DomainError("EXTERNAL_FAILURE", `nft refused PCC's firewall rules: ${r.stderr.trim().slice(0, 400) || `exit code ${r.code}`}`);
+      this.opts.log.debug({ stderr: r.stderr.trim() }, "Firewall transaction refused; retrying");
+    }
+  }
+
+  /**
+   * The iptables chains of a PCC from before the nftables tables, removed once (legacy-iptables.ts).
+   * Those rules could only ever narrow what apps reach, so a failure here is logged and retried at the
+   * next write rather than failing this one.
+   */
+  private async removeLegacy() {
+    const prefix = legacyChainPrefix(this.opts.instanceId);
+    const families = this.ipv6Mode() === "enforced" ? ["iptables", "ip6tables"] : ["iptables"];
+    try {
+      await Promise.all(
+        families.map(async (tool) => {
+          const saved = await this.run(`${tool}-save`, ["-t", "filter"], { timeoutMs: this.timeoutMs });
+          if (saved.code !== 0) throw new Error(`${tool}-save: ${saved.stderr.trim() || `exit code ${saved.code}`}`);
+          const script = planLegacyTeardown(parseFilterSave(saved.stdout), prefix);
+          if (!script) return;
+          const r = await this.run(`${tool}-restore`, ["-w", "5", "--noflush"], { input: script, timeoutMs: this.timeoutMs });
+          if (r.code !== 0) throw new Error(`${tool}-restore: ${r.stderr.trim() || `exit code ${r.code}`}`);
+          this.opts.log.info({ tool, prefix }, "Removed the iptables chains of an earlier PCC version");
+        }),
+      );
+      this.legacyGone = true;
+    } catch (e) {
+      // No iptables at all: there can be no chains of an earlier PCC.
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") this.legacyGone = true;
+      else this.opts.log.warn({ err: toMessage(e) }, "Could not remove the iptables chains of an earlier PCC version; retrying at the next change");
+    }
   }
 
   /** Host grants → addresses. Bad or blocked entries are reported, never fatal and never interpolated. */
@@ -177,60 +191,15 @@ export class IptablesFirewall implements Firewall {
     return { resolved, unresolved };
   }
 
-  /**
-   * Reads the table, plans, and restores in one transaction. A concurrent writer (netavark, another PCC)
-   * can change the table between our read and our write and make a `-D` miss; the whole transaction is
-   * then refused by the kernel, so we simply read again and retry.
-   */
-  private async transact(family: Family, plan: (state: ReturnType<typeof parseFilterSave>) => string | null, want?: Ruleset) {
-    const t = TOOLS[family];
-    for (let attempt = 1; ; attempt++) {
-      const script = plan(await this.save(family));
-      if (script === null) return;
-      const r = await this.exec(t.restore, ["-w", "5", "--noflush"], script);
-      if (r.code === 0) {
-        if (want) await this.checkCanonical(family, want);
-        return;
-      }
-      if (attempt >= ATTEMPTS) {
-        throw new DomainError("EXTERNAL_FAILURE", `${t.name} refused PCC's firewall rules: ${r.stderr.trim().slice(0, 400) || `exit code ${r.code}`}`);
-      }
-      this.opts.log.debug({ family, stderr: r.stderr.trim() }, "Firewall transaction refused; retrying on a fresh read");
-    }
-  }
-
-  private async save(family: Family) {
-    const t = TOOLS[family];
-    const r = await this.exec(t.save, ["-t", "filter"]);
-    if (r.code !== 0) throw new DomainError("EXTERNAL_FAILURE", `${t.save} failed: ${r.stderr.trim().slice(0, 400) || `exit code ${r.code}`}`);
-    return parseFilterSave(r.stdout);
-  }
-
-  /** Our rules are written in iptables-save's own spelling; if the kernel echoes them differently, every refresh rewrites them. */
-  private async checkCanonical(family: Family, want: Ruleset) {
-    if (!inSync(await this.save(family), this.prefix, want)) {
-      this.warnOnce(`canonical-${family}`, `${TOOLS[family].save} shows PCC's rules differently from how PCC writes them (or another writer moved them); they will be rewritten at every refresh.`);
-    }
-  }
-
   private async exec(file: string, args: string[], input?: string) {
     try {
       return await this.run(file, args, { input, timeoutMs: this.timeoutMs });
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      if (err.code === "ENOENT") {
-        if (file.startsWith("ip6")) throw new MissingTool(file);
-        throw new DomainError("EXTERNAL_FAILURE", `${file} is not installed, so PCC cannot protect app networks (Debian package: iptables).`);
-      }
+      if (err.code === "ENOENT") throw new DomainError("EXTERNAL_FAILURE", `${file} is not installed, so PCC cannot protect app networks (Debian package: nftables).`);
       const killed = (e as { killed?: boolean }).killed === true;
       if (killed) throw new DomainError("EXTERNAL_FAILURE", `${file} did not finish within ${Math.round(this.timeoutMs / 1000)} s and was stopped.`);
       throw new DomainError("EXTERNAL_FAILURE", `PCC could not run ${file}: ${toMessage(e)}`);
     }
-  }
-
-  private warnOnce(key: string, msg: string) {
-    if (this.warned.has(key)) return;
-    this.warned.add(key);
-    this.opts.log.warn(msg);
   }
 }
