@@ -33,15 +33,19 @@ export function killStale(pidFile: string, cmd: string, own: string, log: Logger
   for (let i = 0; i < 50 && fs.existsSync(`/proc/${pid}`); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
 }
 
-/** Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). */
-export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string, comm = cmd): Child {
+/**
+ * Starts a helper daemon with its output in a log file; stop() ends it (SIGTERM, then SIGKILL). `cwd` is
+ * where it runs: Podman's conmon (2.1.6 in Debian 12) writes an `oom` file into its working directory
+ * when an app is killed for memory (containers/conmon#504), which must not be PCC's install folder.
+ */
+export function startChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, log: Logger, pidFile: string, comm = cmd, cwd?: string): Child {
   // `comm` is the name the process ends up with (Caddy is started through setpriv, which execs it); its
   // last argument names this PCC's own files (a socket, a config), so it tells our helper from another's.
   killStale(pidFile, comm, args.at(-1) ?? "", log);
   const out = fs.openSync(logFile, "a", 0o600);
   // Its own process group: Ctrl-C in the owner's terminal signals only PCC, which then stops the apps
   // while Podman still runs, and ends its helpers itself.
-  const proc = spawn(cmd, args, { env, stdio: ["ignore", out, out], detached: true });
+  const proc = spawn(cmd, args, { env, cwd, stdio: ["ignore", out, out], detached: true });
   fs.closeSync(out);
   if (proc.pid) fs.writeFileSync(pidFile, String(proc.pid), { mode: 0o600 });
   let exited = false;

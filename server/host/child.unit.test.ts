@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../testing/fakes";
-import { killStale } from "./child";
+import { killStale, startChild } from "./child";
 
 describe("killStale", () => {
   const pids: number[] = [];
@@ -42,5 +42,19 @@ describe("killStale", () => {
     killStale(pidFile(other.pid!), "node", "/data/a/run/podman.sock", silentLogger());
     killStale(pidFile(other.pid!), "caddy", "/data/b/run/podman.sock", silentLogger());
     expect(alive(other.pid!)).toBe(true);
+  });
+});
+
+describe("startChild", () => {
+  it("runs the helper in the folder it is given, not in PCC's own", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pcc-child-"));
+    try {
+      const child = startChild("probe", "sh", ["-c", "pwd > where; exec sleep 30"], process.env, path.join(dir, "probe.log"), silentLogger(), path.join(dir, "probe.pid"), "sh", dir);
+      for (let i = 0; i < 50 && !fs.existsSync(path.join(dir, "where")); i++) await new Promise((r) => setTimeout(r, 20));
+      await child.stop();
+      expect(fs.readFileSync(path.join(dir, "where"), "utf8").trim()).toBe(dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -60,6 +60,8 @@ export async function startPodmanService(config: Config, log: Logger) {
     path.join(config.paths.logs, "podman.log"),
     log,
     path.join(config.paths.run, "podman.pid"),
+    "podman",
+    config.paths.run,
   );
   await waitForSocket(config.paths.podmanSocket, "Podman", child);
   fs.chmodSync(config.paths.podmanSocket, 0o600);
