@@ -1,7 +1,8 @@
 /**
  * Install of an app whose image is already on the machine, until its first 200 over HTTPS at its host:
- * (p) through PCC: the owner's tRPC apps.install of the `web` test app, then the owner's browser steps
- *     (app sign-in handoff, GET https://web.<domain>/) repeated until a 200;
+ * (p) through PCC: the owner's tRPC apps.install of the `web` test app, with the shell's apps.events
+ *     subscription open; on its "done", the owner's browser steps (app sign-in handoff, then
+ *     GET https://web.<domain>/, which must be a 200);
  * against, on the same Podman service and image, in the same run:
  * (b) bare libpod: network create + container create + start + GET http://<container ip>:8080/ until 200;
  * (s) the same, with the container PCC would create (its sandbox: own user-namespace range, no
@@ -20,6 +21,7 @@ import { pickUidBase, resourcesFor } from "../server/modules/runtime/app-resourc
 import { NO_GRANTS, planApp } from "../server/modules/runtime/runtime-plan";
 import { parseAppSpec } from "../server/modules/spec";
 import { freePort, PccInstance } from "../tests/helpers/pcc-instance";
+import { sse, type SseEvent } from "../tests/helpers/sse";
 import { writeApp } from "../tests/helpers/test-catalog";
 import { testAppCatalog } from "../tests/helpers/test-apps";
 import { runBench } from "./run-bench";
@@ -69,17 +71,29 @@ async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 6
   }
 }
 
-/** (p) PCC: tRPC install, then what the owner's browser does, until the app answers 200. */
+/**
+ * (p) PCC: what the owner's browser does. The shell listens to apps.events (it is open before the owner
+ * taps Install), calls apps.install, and opens the app when its "done" arrives: the app's sign-in handoff,
+ * then GET https://web.<domain>/, which must answer 200 at once ("done" means usable).
+ */
 async function viaPcc(pcc: PccInstance, session: string) {
+  let connected!: () => void;
+  const open = new Promise<void>((r) => (connected = r));
+  const isDone = (e: SseEvent) => e.event === "message" && (e.data as { type?: string; data?: { appId?: string } }).type === "done" && (e.data as { data: { appId: string } }).data.appId === "web";
+  const events = sse(pcc, "apps.events", undefined, session, (ev) => {
+    if (ev.some((e) => e.event === "connected")) connected();
+    return ev.some(isDone);
+  }, 60_000);
+  await Promise.race([open, events.then(() => Promise.reject(new Error("apps.events ended before it connected")))]);
   const t0 = performance.now();
   const r = await pcc.trpc("apps.install", { id: "web" }, session);
   if (r.json.error) throw new Error(`install: ${r.json.error.message}`);
   const accepted = performance.now() - t0;
-  let cookie: string | null = null;
-  await until("web over HTTPS", async () => {
-    cookie ??= await pcc.appCookie("web", session).catch(() => null);
-    return cookie && (await pcc.http(`${pcc.appUrl("web")}/`, { cookie })).status === 200 ? true : null;
-  });
+  const done = (await events).events.find(isDone)!.data as { data: { ok: boolean; message?: string } };
+  if (!done.data.ok) throw new Error(`install failed: ${done.data.message}`);
+  const cookie = await pcc.appCookie("web", session);
+  const status = (await pcc.http(`${pcc.appUrl("web")}/`, { cookie })).status;
+  if (status !== 200) throw new Error(`web answered ${status} right after its install was done`);
   return { ms: performance.now() - t0, accepted };
 }
 

@@ -41,7 +41,7 @@ import { IdentityService } from "./modules/identity/identity.service";
 import { AppGrants } from "./modules/gateway/app-grants";
 import { GatewayFiles, TOKEN_PATTERN } from "./modules/gateway/gateway-files";
 import { GatewayService } from "./modules/gateway/gateway.service";
-import { IngressForwarder } from "./modules/gateway/ingress-forwarder";
+import { IngressForwarder, type Upstream } from "./modules/gateway/ingress-forwarder";
 import { NotificationsService } from "./modules/notifications/notifications.service";
 import { Notifier } from "./modules/notifications/notifier";
 import { WebPushSender } from "./modules/notifications/push-sender";
@@ -148,9 +148,10 @@ export function createServices(
     log,
   );
   const gatewaySync = {
-    // One host per ingress of every installed app.
+    // One host per ingress of every installed app, and of every app being installed (its host shows the
+    // "starting" page until it answers; the owner can sign in to it meanwhile).
     sync: async () => {
-      const installed = (await readable()).filter((r) => r.row.phase === "installed");
+      const installed = (await readable()).filter((r) => r.row.phase === "installed" || r.row.phase === "installing");
       await gateway.apply(
         installed.flatMap((r) =>
           r.spec.ingress.map((g) => ({
@@ -163,7 +164,7 @@ export function createServices(
         ),
       );
     },
-    invalidate: (appId: string) => gateway.invalidate(appId),
+    invalidate: (appId: string, answering?: Record<string, Upstream>) => gateway.invalidate(appId, answering),
   };
   const health = new HealthMonitor(engine, events, log, (appId) => gateway.invalidate(appId), appHost);
   const registry = new RegistryClient(config.insecureRegistries);

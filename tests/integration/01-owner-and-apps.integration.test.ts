@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpGet, PccInstance } from "../helpers/pcc-instance";
+import { sse, type SseEvent } from "../helpers/sse";
 import { makeTestCatalog } from "../helpers/test-catalog";
 
 type Inspect = {
@@ -195,5 +196,19 @@ describe("owner claims PCC, installs and uses apps", () => {
     expect(pcc.cli("app", "remove", "second", "--purge").code).toBe(0);
     expect((await pcc.podman("/volumes/pcc_second_data/exists")).status).toBe(404);
     expect(pcc.cli("app", "remove", "second").stderr).toMatch(/not installed/);
+  });
+
+  it("an install from the shell: the app's host answers the moment apps.events says it is done", async () => {
+    const isDone = (e: SseEvent) => e.event === "message" && (e.data as { type: string; data: { appId?: string } }).type === "done" && (e.data as { data: { appId: string } }).data.appId === "hello";
+    let connected!: () => void;
+    const open = new Promise<void>((r) => (connected = r));
+    const events = sse(pcc, "apps.events", undefined, session, (ev) => (ev.some((e) => e.event === "connected") && connected(), ev.some(isDone)), 60_000);
+    await open;
+    expect((await pcc.trpc("apps.install", { id: "hello" }, session)).json.error).toBeUndefined();
+    const done = (await events).events.find(isDone)!.data as { data: { ok: boolean } };
+    expect(done.data.ok).toBe(true);
+    // No waiting and no retry: "done" means the owner can open it.
+    const appCookie = await pcc.appCookie("hello", session);
+    expect((await httpGet(`${pcc.appUrl("hello")}/`, { cookie: appCookie })).status).toBe(200);
   });
 });

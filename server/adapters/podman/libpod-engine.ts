@@ -126,9 +126,8 @@ export class LibpodEngine implements ContainerEngine {
     if (r.status !== 200 && r.status !== 404) fail(`remove image ${ref}`, r);
   }
 
+  /** Creates the network; one that exists already (a resumed install, a start) is left as it is. */
   async ensureNetwork(spec: NetworkSpec) {
-    const exists = await this.http.request(`${API}/networks/${encodeURIComponent(spec.name)}/exists`);
-    if (exists.status === 204) return;
     const r = await this.http.request(`${API}/networks/create`, {
       method: "POST",
       json: {
@@ -142,6 +141,7 @@ export class LibpodEngine implements ContainerEngine {
         labels: spec.labels,
       },
     });
+    if (r.status === 409) return;
     if (r.status !== 200 && r.status !== 201) fail(`create network ${spec.name}`, r);
   }
 

@@ -2,11 +2,13 @@ import type { AppsRepository } from "../../adapters/db/apps-repository";
 import { toMessage } from "../../errors";
 import type { EventBus } from "../../events";
 import { crashPoint } from "../../lib/crash-point";
+import { settleAll } from "../../lib/settle-all";
 import type { Logger } from "../../logger";
 import type { CatalogEntry } from "../catalog/catalog";
 import type { AppRuntime } from "../runtime/app-runtime";
 import { imageFor, type ImageStore } from "../runtime/image-store";
 import { planApp, type RuntimePlan } from "../runtime/runtime-plan";
+import type { Upstream } from "../gateway/ingress-forwarder";
 import type { OidcAppContext } from "../oidc/oidc-client";
 import type { SecretBox } from "../secrets/secret-box";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
@@ -53,17 +55,23 @@ export class AppInstaller {
     return { images };
   }
 
-  /** Images (unless given), then the Podman objects, for a record; idempotent. Returns the plan to start or stop it by. */
+  /**
+   * Images (unless given), then the Podman objects, for a record; idempotent. Returns the plan to start or
+   * stop it by. The firewall is applied side by side from the first moment: it needs only the subnet and
+   * bridge chosen when the install was journaled, and creating things starts nothing, so the rules only
+   * have to be in place by the start that follows.
+   */
   async prepare(rec: AppRecord, report: Reporter, images?: Record<string, string>): Promise<RuntimePlan> {
-    const refs = images ?? (await this.prepareImages(rec, report)).images;
-    crashPoint("install:images");
-    const plan = await this.plan(rec, refs);
-    // Side by side: creating the network and containers starts nothing, so the rules only have to be in
-    // place by the start below. Both are awaited before any failure is thrown, so a rollback never races
-    // a create still in flight.
-    const [firewall, provision] = await Promise.allSettled([this.d.syncFirewall(), this.d.runtime.provision(rec.spec.id, plan, (step) => report(step))]);
-    if (firewall.status === "rejected") throw firewall.reason;
-    if (provision.status === "rejected") throw provision.reason;
+    const [, plan] = await settleAll([
+      this.d.syncFirewall(),
+      (async () => {
+        const refs = images ?? (await this.prepareImages(rec, report)).images;
+        crashPoint("install:images");
+        const plan = await this.plan(rec, refs);
+        await this.d.runtime.provision(rec.spec.id, plan, (step) => report(step));
+        return plan;
+      })(),
+    ] as const);
     crashPoint("install:provisioned");
     return plan;
   }
@@ -92,16 +100,17 @@ export class AppInstaller {
   }
 
   /** Runs a journaled install to the end. On failure everything it made is undone, kept data excepted. */
-  async run(id: string, report: Reporter): Promise<void> {
+  async run(id: string, report: Reporter): Promise<Record<string, Upstream>> {
     const rec = await this.record(id);
     try {
       const plan = await this.prepare(rec, report);
-      await this.d.runtime.start(rec.spec, plan, (step) => report(step));
+      const answering = await this.d.runtime.start(rec.spec, plan, (step) => report(step));
       crashPoint("install:started");
       await this.d.repo.update(id, { phase: "installed" });
       crashPoint("install:recorded");
       await this.d.repo.forgetKeptData(id);
       this.d.log.info({ app: id }, "app installed");
+      return answering;
     } catch (e) {
       await this.rollback(rec, e);
       throw e;

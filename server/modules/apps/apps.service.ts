@@ -7,6 +7,7 @@ import type { Logger } from "../../logger";
 import type { Catalog } from "../catalog/catalog";
 import { checkLicence } from "../catalog/licences";
 import type { AppGrants } from "../gateway/app-grants";
+import type { Upstream } from "../gateway/ingress-forwarder";
 import { pickUidBase, resourcesFor } from "../runtime/app-resources";
 import type { AppRuntime } from "../runtime/app-runtime";
 import type { HealthMonitor } from "../runtime/health-monitor";
@@ -26,8 +27,11 @@ import { planNetwork } from "./network-plan";
 export type GatewaySync = {
   /** Brings the gateway to the state in SQLite. */
   sync(): Promise<void>;
-  /** Forgets cached container addresses of an app after it (re)started. */
-  invalidate(appId: string): void;
+  /**
+   * Forgets cached container addresses of an app after it (re)started; `answering`: the address each of
+   * its hosts was just seen ready at, kept so that the first request skips the lookup.
+   */
+  invalidate(appId: string, answering?: Record<string, Upstream>): void;
 };
 
 export type AppsDeps = {
@@ -175,19 +179,27 @@ export class AppsService {
       .run(id, async () => {
         const row = await this.d.repo.get(id);
         if (!row || row.phase !== "installing") return;
+        let failure: unknown = null;
+        // The app's host is served from the start (with the "starting" page until it answers), so the
+        // owner's sign-in to it can happen while it installs rather than after.
+        const early = this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
         try {
-          await this.d.installer.run(id, (step, percent) => this.report(id, step, percent));
-          this.d.gateway.invalidate(id);
+          const answering = await this.d.installer.run(id, (step, percent) => this.report(id, step, percent));
+          this.d.gateway.invalidate(id, answering);
           const rec = await this.d.installer.record(id);
           this.d.health.track(rec.spec, rec.resources, true);
-          this.d.events.emit("app.done", { appId: id, action: "install", ok: true });
         } catch (e) {
+          failure = e;
           this.lastError.set(id, toMessage(e));
-          this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(e) });
-          throw e;
-        } finally {
-          await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
         }
+        // The gateway first: a shell that opens the app on "done" must find its host served (or gone).
+        await early;
+        await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
+        if (failure) {
+          this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(failure) });
+          throw failure;
+        }
+        this.d.events.emit("app.done", { appId: id, action: "install", ok: true });
       })
       .finally(() => {
         this.installs.delete(id);
@@ -214,8 +226,8 @@ export class AppsService {
         const message = `PCC stopped while installing ${rec.spec.name}, before its images were all downloaded, so the install was undone. Install it again.`;
         await this.d.installer.rollback(rec, message);
         this.lastError.set(id, message);
-        this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message });
         await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
+        this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message });
         return false;
       })
       .then((resume) => (resume ? this.resumeInstall(id) : undefined));
@@ -229,8 +241,7 @@ export class AppsService {
       this.transient.set(id, "starting");
       try {
         const plan = await this.d.installer.prepare(rec, (step) => this.report(id, step));
-        await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step));
-        this.d.gateway.invalidate(id);
+        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step)));
         this.d.health.track(rec.spec, rec.resources, true);
       } finally {
         this.transient.delete(id);
@@ -283,8 +294,7 @@ export class AppsService {
       if (dnsChanged) await this.d.runtime.removeNetwork(rec.resources.network);
       if (rec.row.desiredState === "running") {
         const plan = await this.d.installer.prepare(next, (step) => this.report(id, step));
-        await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step));
-        this.d.gateway.invalidate(id);
+        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step)));
         this.d.health.track(rec.spec, rec.resources, true);
       }
       this.progress.delete(id);

@@ -132,6 +132,31 @@ describe("AppsService.install", () => {
     expect(gateway.sync).toHaveBeenCalled();
   });
 
+  it("serves the app's host while it installs, and says done only once the gateway has the installed app", async () => {
+    const { apps, engine, events, gateway } = setup();
+    const order: string[] = [];
+    const starts = () => engine.calls.filter((c) => c.startsWith("start ")).length;
+    gateway.sync.mockImplementation(async () => void order.push(`gateway sync after ${starts()} starts`));
+    events.subscribe("app.done", (d) => void order.push(`done ${d.ok}`));
+    await apps.install("kv", { grants: free.grants });
+    expect(order).toEqual(["gateway sync after 0 starts", "gateway sync after 2 starts", "done true"]);
+    // Where the app was just seen ready: its first request needs no lookup.
+    expect(gateway.invalidate).toHaveBeenCalledWith("kv", { kv: { host: expect.stringMatching(/^10\.\d+\.\d+\.\d+$/), port: 8080 } });
+  });
+
+  it("a failed install: the gateway drops the host before done says why", async () => {
+    const { apps, engine, events, gateway } = setup();
+    engine.pullImage = async () => {
+      throw new DomainError("EXTERNAL_FAILURE", "PCC could not reach the registry that hosts this app (registry.example).");
+    };
+    const order: string[] = [];
+    gateway.sync.mockImplementation(async () => void order.push("gateway sync"));
+    events.subscribe("app.done", (d) => void order.push(`done ${d.ok}`));
+    await errorOf(apps.install("kv", { grants: free.grants }));
+    expect(order.at(-1)).toBe("done false");
+    expect(order.at(-2)).toBe("gateway sync");
+  });
+
   it("refuses grants the app does not ask for, and changes nothing", async () => {
     const { apps, repo, engine } = setup();
     const e = await errorOf(apps.install("kv", { grants: { lan: true } }));

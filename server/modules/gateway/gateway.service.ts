@@ -72,9 +72,17 @@ export class GatewayService {
     this.hosts = next;
   }
 
-  /** Forget cached addresses of an app, after it was (re)started. */
-  invalidate(appId: string) {
-    for (const h of this.hosts.values()) if (h.appId === appId) this.upstreams.delete(h.host);
+  /**
+   * Forget cached addresses of an app, after it was (re)started. `answering`: where its hosts were just
+   * seen ready; the first request goes there without a lookup (a refused connection still looks again).
+   */
+  invalidate(appId: string, answering: Record<string, Upstream> = {}) {
+    for (const h of this.hosts.values()) {
+      if (h.appId !== appId) continue;
+      const known = answering[h.host];
+      if (known) this.upstreams.set(h.host, known);
+      else this.upstreams.delete(h.host);
+    }
   }
 
   async close() {

@@ -1,5 +1,7 @@
 import type { ContainerEngine, ContainerInfo } from "../../adapters/podman/container-engine";
+import type { Upstream } from "../gateway/ingress-forwarder";
 import { DomainError } from "../../errors";
+import { settleAll } from "../../lib/settle-all";
 import { sleep } from "../../lib/sleep";
 import type { Logger } from "../../logger";
 import type { AppSpec, Healthcheck } from "../spec";
@@ -40,63 +42,89 @@ export class AppRuntime {
     private readonly hostOf: (subdomain: string) => string | undefined = () => undefined,
   ) {}
 
-  /** Everything but starting: network, volumes (checking whose they are), secret files, containers. */
+  /**
+   * Everything but starting: network, volumes (checking whose they are), secret files, containers. What
+   * does not depend on each other is asked of Podman at once; every call is awaited before a failure is
+   * thrown, so the rollback that follows never races a create still in flight.
+   */
   async provision(appId: string, plan: RuntimePlan, progress: Progress) {
-    progress("Preparing network");
-    await this.engine.ensureNetwork(plan.network);
-    progress("Preparing storage");
-    for (const v of plan.volumes) {
-      const owner = await this.engine.volumeLabels(v.name);
-      if (owner && owner["pcc.app"] !== appId) {
-        throw new DomainError("CONFLICT", `The storage volume ${v.name} belongs to ${owner["pcc.app"] ? `the app "${owner["pcc.app"]}"` : "something other than PCC"}; PCC will not hand it to ${appId}.`);
-      }
-      if (!owner) await this.engine.ensureVolume(v.name, v.labels);
-    }
-    const existing = new Set(await this.engine.listSecrets({}));
-    for (const [name, value] of Object.entries(plan.secretFiles)) if (!existing.has(name)) await this.engine.putSecret(name, value, {});
-    for (const s of plan.services) {
-      if (await this.engine.inspectContainer(s.container.name)) continue;
-      progress(`Creating ${s.service}`);
-      await this.engine.createContainer(s.container);
-    }
+    progress("Preparing network and storage");
+    const [existing, present] = await settleAll([
+      this.engine.listSecrets({}).then((names) => new Set(names)),
+      settleAll(plan.services.map((s) => this.engine.inspectContainer(s.container.name).then((info) => info !== null))),
+      this.engine.ensureNetwork(plan.network),
+      settleAll(plan.volumes.map((v) => this.ensureVolume(appId, v.name, v.labels))),
+    ] as const);
+    await settleAll(Object.entries(plan.secretFiles).filter(([name]) => !existing.has(name)).map(([name, value]) => this.engine.putSecret(name, value, {})));
+    await settleAll(
+      plan.services
+        .filter((_, i) => !present[i])
+        .map((s) => {
+          progress(`Creating ${s.service}`);
+          return this.engine.createContainer(s.container);
+        }),
+    );
   }
 
-  /** Starts the services in dependency order, waiting where a dependent asks for a healthy service; resolves once all are up. */
-  async start(spec: AppSpec, plan: RuntimePlan, progress: Progress) {
+  private async ensureVolume(appId: string, name: string, labels: Record<string, string>) {
+    const owner = await this.engine.volumeLabels(name);
+    if (owner && owner["pcc.app"] !== appId) {
+      throw new DomainError("CONFLICT", `The storage volume ${name} belongs to ${owner["pcc.app"] ? `the app "${owner["pcc.app"]}"` : "something other than PCC"}; PCC will not hand it to ${appId}.`);
+    }
+    if (!owner) await this.engine.ensureVolume(name, labels);
+  }
+
+  /**
+   * Starts the services in dependency order, waiting where a dependent asks for a healthy service; resolves
+   * once all are up, with the address each ingress host was just seen ready at (where it is fixed).
+   */
+  async start(spec: AppSpec, plan: RuntimePlan, progress: Progress): Promise<Record<string, Upstream>> {
     const needHealthy = new Set(plan.services.flatMap((s) => Object.entries(s.dependsOn).filter(([, c]) => c === "healthy").map(([d]) => d)));
-    const started: string[] = [];
     for (const s of plan.services) {
       progress(`Starting ${s.service}`);
       await this.engine.startContainer(s.container.name);
-      started.push(s.service);
-      if (needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress);
+      if (needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress, s.container.ip);
     }
-    for (const s of plan.services) if (!needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress);
+    for (const s of plan.services) if (!needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress, s.container.ip);
+    const answering: Record<string, Upstream> = {};
+    for (const g of spec.ingress) {
+      const ip = plan.services.find((s) => s.service === g.service)?.container.ip;
+      if (ip) answering[g.subdomain] = { host: ip, port: g.port };
+    }
+    return answering;
   }
 
-  /** Resolves when the service passes its health check (or, without one, keeps running and answers on its ingress port). */
-  async waitReady(spec: AppSpec, service: string, container: string, progress: Progress) {
+  /**
+   * Resolves when the service passes its health check (or, without one, keeps running and answers on its
+   * ingress port). `ip`: the service's fixed address, if it has one. Then the check is tried before
+   * Podman is asked anything: most services are ready at the first try, and one that passes is running.
+   * Podman's view is only needed while it fails (to notice a service that exited).
+   */
+  async waitReady(spec: AppSpec, service: string, container: string, progress: Progress, ip?: string) {
     const check = spec.services[service]?.healthcheck;
     const ingress = spec.ingress.find((g) => g.service === service);
+    const host = ingress && this.hostOf(ingress.subdomain);
+    const probeFirst = ip !== undefined && (check !== undefined || ingress !== undefined);
     progress(`Waiting for ${service}`);
     const deadline = Date.now() + readyTimeout(check);
     const since = Date.now();
     while (Date.now() < deadline) {
+      if (probeFirst && (await this.isReady(container, ip, check, ingress?.port, since, host))) return;
       const info = await this.engine.inspectContainer(container);
       if (!info) throw new DomainError("EXTERNAL_FAILURE", `The container of ${spec.name} (${service}) disappeared while starting.`);
       if (info.state === "exited" || info.state === "stopped") {
         throw new DomainError("EXTERNAL_FAILURE", `${spec.name} (${service}) stopped right after starting (exit code ${info.exitCode ?? "unknown"}).`);
       }
-      if (info.state === "running" && (await this.isReady(info, check, ingress?.port, since, ingress && this.hostOf(ingress.subdomain)))) return;
+      if (!probeFirst && info.state === "running" && (await this.isReady(container, info.ip, check, ingress?.port, since, host))) return;
       await sleep(readyPollMs(Date.now() - since, check));
     }
     throw new DomainError("TIMEOUT", `${spec.name} (${service}) did not become ready within ${Math.round(readyTimeout(check) / 1000)} s of starting.`);
   }
 
-  private async isReady(info: ContainerInfo, check: Healthcheck | undefined, ingressPort: number | undefined, since: number, host?: string) {
-    if (check) return runHealthcheck(this.engine, info.name, info.ip, check, this.probeHttp, host);
+  private async isReady(container: string, ip: string | null, check: Healthcheck | undefined, ingressPort: number | undefined, since: number, host?: string) {
+    if (check) return runHealthcheck(this.engine, container, ip, check, this.probeHttp, host);
     // Without a declared check, any HTTP answer on the ingress port will do: "/" may be a 401 or a redirect.
-    if (ingressPort && info.ip) return this.probeHttp(`http://${info.ip}:${ingressPort}/`, 2_000, 500, host);
+    if (ingressPort && ip) return this.probeHttp(`http://${ip}:${ingressPort}/`, 2_000, 500, host);
     return Date.now() - since >= RUNNING_GRACE_MS;
   }
 
