@@ -26,7 +26,7 @@ import { writeApp } from "../tests/helpers/test-catalog";
 import { testAppCatalog } from "../tests/helpers/test-apps";
 import { runBench } from "./run-bench";
 
-const ROUNDS = 5;
+const ROUNDS = 9;
 const POLL_MS = 20;
 const DEADLINE_MS = 175_000;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -1,3 +1,5 @@
+// First: V8 settings must be in place before any module compiles WebAssembly.
+import "./host/v8-flags";
 import fs from "node:fs";
 import path from "node:path";
 import pino from "pino";
