@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { CaddyAdmin, type ProxyServer } from "./adapters/caddy/caddy-admin";
 import { PrismaAppsRepository } from "./adapters/db/apps-repository";
@@ -42,6 +41,7 @@ import { AppGrants } from "./modules/gateway/app-grants";
 import { GatewayFiles, TOKEN_PATTERN } from "./modules/gateway/gateway-files";
 import { GatewayService } from "./modules/gateway/gateway.service";
 import { IngressForwarder, type Upstream } from "./modules/gateway/ingress-forwarder";
+import { instanceTag } from "./lib/instance-tag";
 import { NotificationsService } from "./modules/notifications/notifications.service";
 import { Notifier } from "./modules/notifications/notifier";
 import { WebPushSender } from "./modules/notifications/push-sender";
@@ -225,7 +225,7 @@ export function createServices(
     syncFirewall,
     appUrl: (subdomain) => config.appOrigin(subdomain),
     hostIp: config.bindAddress,
-    instanceTag: createHash("sha256").update(config.dataDir).digest("hex").slice(0, 6),
+    instanceTag: instanceTag(config.dataDir, 6),
     audit,
     log,
   });

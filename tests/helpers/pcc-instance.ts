@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 import pino from "pino";
 import { NftFirewall } from "../../server/adapters/firewall/nft-firewall";
+import { instanceTag } from "../../server/lib/instance-tag";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
 import { freePort } from "./free-port";
 import { compiledServer, serverEnv } from "./server-env";
@@ -122,7 +122,7 @@ export class PccInstance {
 
   /** The Podman network of an app installed by this PCC (its name carries the instance's tag). */
   network(appId: string) {
-    return `pcc_${appId}_${createHash("sha256").update(this.dataDir).digest("hex").slice(0, 6)}`;
+    return `pcc_${appId}_${instanceTag(this.dataDir, 6)}`;
   }
 
   appUrl(id: string) {

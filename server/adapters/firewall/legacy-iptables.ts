@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { instanceTag } from "../../lib/instance-tag";
 
 /**
  * PCC before its nftables tables kept its rules as iptables chains `PCC-<8 hex>-*` in the filter table,
@@ -12,7 +12,7 @@ export type FilterState = { chains: Set<string>; rules: Map<string, string[]> };
 const BUILTINS = ["INPUT", "FORWARD", "OUTPUT"] as const;
 
 /** `PCC-<8 hex>`: the chain prefix an instance used (same hash of the same instance id as its table name). */
-export const legacyChainPrefix = (instanceId: string) => `PCC-${createHash("sha256").update(instanceId).digest("hex").slice(0, 8)}`;
+export const legacyChainPrefix = (instanceId: string) => `PCC-${instanceTag(instanceId, 8)}`;
 
 /** Reads the *filter section of iptables-save output: chain declarations and `-A` lines per chain. */
 export function parseFilterSave(text: string): FilterState {

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { instanceTag } from "../../lib/instance-tag";
 import type { AppNetRule } from "./firewall";
 import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4";
 import { ALWAYS_BLOCKED, extraAppSubnets, invalid, LAN_RANGES, validateApps, type ResolvedApp } from "./ruleset";
@@ -19,7 +19,7 @@ import { ALWAYS_BLOCKED, extraAppSubnets, invalid, LAN_RANGES, validateApps, typ
  */
 
 /** `pcc-<8 hex>`: one table name per PCC instance, so two PCCs on one machine never touch each other's. */
-export const tableName = (instanceId: string) => `pcc-${createHash("sha256").update(instanceId).digest("hex").slice(0, 8)}`;
+export const tableName = (instanceId: string) => `pcc-${instanceTag(instanceId, 8)}`;
 
 const TABLE = /^pcc-[0-9a-f]{8}$/;
 const PRIORITY = "filter - 5";
