@@ -2,6 +2,7 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { DomainError, toMessage } from "../../errors";
 import { lintAppDir, type AppSpec } from "../spec";
+import { folderSignature } from "./folder-signature";
 import { BUILT_IN_ORIGIN, type CatalogOrigin, type SourceSnapshot } from "./sources.service";
 
 export type { CatalogOrigin } from "./sources.service";
@@ -15,32 +16,50 @@ export type SourcesView = { snapshot(): SourceSnapshot[] };
 
 /**
  * The built-in catalog: apps-catalog/<id>/app.yaml in the app spec v1 format. A broken entry is reported
- * and skipped; the rest still loads. Read fresh on each call: the folder is small and may be edited while
- * PCC runs. Test apps are included here; the Catalog below decides whether owners see them.
+ * and skipped; the rest still loads. The folder may be edited while PCC runs: it is read again whenever it
+ * changed (looked at every 2 s at most). Test apps are included here; the Catalog below decides whether
+ * owners see them.
  *
  * Each folder is checked as `./pcc app lint` checks it, not just its app.yaml: the file's size before it is
  * read (a huge file or a FIFO never stalls the catalog), and every file it names (icon, screenshots,
  * build folders) inside the folder once symlinks are resolved, so an entry cannot hand PCC a file of the
  * machine through its icon or its build.
  */
+type BuiltInSnapshot = CatalogSnapshot & { claimed: Set<string> };
+
 export class BuiltInCatalog {
-  private cached: { at: number; value: Promise<CatalogSnapshot & { claimed: Set<string> }> } | null = null;
+  private cached: { at: number; value: Promise<{ signature: string | null; snapshot: BuiltInSnapshot }> } | null = null;
 
   constructor(
     private readonly dir: string,
-    /** Linting every folder takes about 100 ms; an install or a reconcile of many apps asks many times a second. */
+    /**
+     * How long a read is used without looking at the folder again. Linting every folder takes about 100 ms;
+     * an install or a reconcile of many apps asks many times a second. After that, the folder's metadata
+     * (a few milliseconds) says whether anything changed, and only then is it linted again.
+     */
     private readonly maxAgeMs = 2_000,
     private readonly now = () => Date.now(),
+    /** How many times the folder was linted (for tests). */
+    readonly stats = { reads: 0 },
   ) {}
 
   /** Entries (test apps included), problems, and every id a folder claims, broken entries included. */
-  load(): Promise<CatalogSnapshot & { claimed: Set<string> }> {
+  async load(): Promise<BuiltInSnapshot> {
     if (!this.cached || this.now() - this.cached.at > this.maxAgeMs) {
-      const value = this.read();
+      const value = this.revalidate(this.cached?.value ?? null);
       this.cached = { at: this.now(), value };
       value.catch(() => (this.cached = null));
     }
-    return this.cached.value;
+    return (await this.cached.value).snapshot;
+  }
+
+  private async revalidate(previous: Promise<{ signature: string | null; snapshot: BuiltInSnapshot }> | null) {
+    // Taken before the read: a change made while it runs shows in the next comparison.
+    const signature = await folderSignature(this.dir);
+    const before = await previous?.catch(() => null);
+    if (before && signature !== null && before.signature === signature) return before;
+    this.stats.reads++;
+    return { signature, snapshot: await this.read() };
   }
 
   /** Forgets the cached read: an owner who just asked for an update expects the folder as it is now. */
@@ -48,7 +67,7 @@ export class BuiltInCatalog {
     this.cached = null;
   }
 
-  private async read(): Promise<CatalogSnapshot & { claimed: Set<string> }> {
+  private async read(): Promise<BuiltInSnapshot> {
     const entries = new Map<string, CatalogEntry>();
     const problems: CatalogProblem[] = [];
     const claimed = new Set<string>();

@@ -6,7 +6,8 @@ import { stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DomainError } from "../../errors";
 import { minimalSpec } from "../spec/spec-fixtures";
-import { Catalog } from "./catalog";
+import { BuiltInCatalog, Catalog } from "./catalog";
+import { folderSignature } from "./folder-signature";
 
 const yamlFor = (id: string, extra: Record<string, unknown> = {}) => stringify({ ...minimalSpec(), id, icon: "icon.svg", ...extra });
 
@@ -98,5 +99,69 @@ describe("Catalog", () => {
     expect(await c.iconPath("good")).toBe(path.join(dir, "good", "icon.svg"));
     expect(await c.iconPath("png")).toBeNull();
     expect(await c.iconPath("nope")).toBeNull();
+  });
+});
+
+describe("BuiltInCatalog's cache", () => {
+  const clock = () => {
+    let t = 0;
+    return { now: () => t, pass: (ms: number) => void (t += ms) };
+  };
+
+  it("lints the folder again only when something in it changed", async () => {
+    await addApp("good", yamlFor("good"), { "icon.svg": "<svg/>" });
+    const c = clock();
+    const catalog = new BuiltInCatalog(dir, 2_000, c.now);
+    const first = await catalog.load();
+    expect(catalog.stats.reads).toBe(1);
+
+    // Within the 2 s, nothing is looked at; after them, an unchanged folder is not linted again.
+    c.pass(2_500);
+    expect(await catalog.load()).toBe(first);
+    expect(catalog.stats.reads).toBe(1);
+
+    // Any change under the folder: an edited app.yaml, a replaced icon, a new app.
+    await addApp("good", yamlFor("good", { name: "Good, renamed" }));
+    c.pass(2_500);
+    expect((await catalog.load()).entries.get("good")!.spec.name).toBe("Good, renamed");
+    expect(catalog.stats.reads).toBe(2);
+
+    await fs.rm(path.join(dir, "good", "icon.svg"));
+    c.pass(2_500);
+    expect((await catalog.load()).problems.map((p) => p.source)).toEqual(["good/app.yaml"]);
+    expect(catalog.stats.reads).toBe(3);
+
+    await addApp("other", yamlFor("other"), { "icon.svg": "<svg/>" });
+    await fs.writeFile(path.join(dir, "good", "icon.svg"), "<svg/>");
+    c.pass(2_500);
+    expect([...(await catalog.load()).entries.keys()].sort()).toEqual(["good", "other"]);
+    expect(catalog.stats.reads).toBe(4);
+  });
+
+  it("refresh() reads the folder again at once", async () => {
+    await addApp("good", yamlFor("good"), { "icon.svg": "<svg/>" });
+    const catalog = new BuiltInCatalog(dir, 2_000, clock().now);
+    await catalog.load();
+    catalog.refresh();
+    await catalog.load();
+    expect(catalog.stats.reads).toBe(2);
+  });
+});
+
+describe("folderSignature", () => {
+  it("changes with any write, rename or mode change under the folder, and only then", async () => {
+    await addApp("a", "x: 1\n", { "icon.svg": "<svg/>" });
+    const s1 = await folderSignature(dir);
+    expect(s1).toMatch(/^[0-9a-f]{64}$/);
+    expect(await folderSignature(dir)).toBe(s1);
+    await fs.writeFile(path.join(dir, "a", "icon.svg"), "<svg />");
+    const s2 = await folderSignature(dir);
+    expect(s2).not.toBe(s1);
+    await fs.rename(path.join(dir, "a", "icon.svg"), path.join(dir, "a", "logo.svg"));
+    const s3 = await folderSignature(dir);
+    expect(s3).not.toBe(s2);
+    await fs.chmod(path.join(dir, "a", "logo.svg"), 0o600);
+    expect(await folderSignature(dir)).not.toBe(s3);
+    expect(await folderSignature(path.join(dir, "missing"))).toBeNull();
   });
 });
