@@ -5,10 +5,9 @@ import { crashPoint } from "../../lib/crash-point";
 import { settleAll } from "../../lib/settle-all";
 import type { Logger } from "../../logger";
 import type { CatalogEntry } from "../catalog/catalog";
-import type { AppRuntime } from "../runtime/app-runtime";
+import type { AppRuntime, ReadyAt } from "../runtime/app-runtime";
 import { imageFor, type ImageStore } from "../runtime/image-store";
 import { planApp, type RuntimePlan } from "../runtime/runtime-plan";
-import type { Upstream } from "../gateway/ingress-forwarder";
 import type { OidcAppContext } from "../oidc/oidc-client";
 import type { SecretBox } from "../secrets/secret-box";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
@@ -100,7 +99,7 @@ export class AppInstaller {
   }
 
   /** Runs a journaled install to the end. On failure everything it made is undone, kept data excepted. */
-  async run(id: string, report: Reporter): Promise<Record<string, Upstream>> {
+  async run(id: string, report: Reporter): Promise<ReadyAt> {
     const rec = await this.record(id);
     try {
       const plan = await this.prepare(rec, report);

@@ -179,7 +179,7 @@ export class AppsService {
       .run(id, async () => {
         const row = await this.d.repo.get(id);
         if (!row || row.phase !== "installing") return;
-        let failure: unknown = null;
+        let failure: { error: unknown } | null = null;
         // The app's host is served from the start (with the "starting" page until it answers), so the
         // owner's sign-in to it can happen while it installs rather than after.
         const early = this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
@@ -189,15 +189,15 @@ export class AppsService {
           const rec = await this.d.installer.record(id);
           this.d.health.track(rec.spec, rec.resources, true);
         } catch (e) {
-          failure = e;
+          failure = { error: e };
           this.lastError.set(id, toMessage(e));
         }
         // The gateway first: a shell that opens the app on "done" must find its host served (or gone).
         await early;
         await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
         if (failure) {
-          this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(failure) });
-          throw failure;
+          this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(failure.error) });
+          throw failure.error;
         }
         this.d.events.emit("app.done", { appId: id, action: "install", ok: true });
       })

@@ -1,5 +1,4 @@
 import type { ContainerEngine, ContainerInfo } from "../../adapters/podman/container-engine";
-import type { Upstream } from "../gateway/ingress-forwarder";
 import { DomainError } from "../../errors";
 import { settleAll } from "../../lib/settle-all";
 import { sleep } from "../../lib/sleep";
@@ -10,6 +9,8 @@ import { httpOk, runHealthcheck, type HttpProbe } from "./health-probe";
 import type { RuntimePlan } from "./runtime-plan";
 
 export type Progress = (step: string) => void;
+/** Where each ingress host of a started app was just seen ready: its service's fixed address and port. */
+export type ReadyAt = Record<string, { host: string; port: number }>;
 
 const RUNNING_GRACE_MS = 1_000;
 const DEFAULT_READY_MS = 120_000;
@@ -78,7 +79,7 @@ export class AppRuntime {
    * Starts the services in dependency order, waiting where a dependent asks for a healthy service; resolves
    * once all are up, with the address each ingress host was just seen ready at (where it is fixed).
    */
-  async start(spec: AppSpec, plan: RuntimePlan, progress: Progress): Promise<Record<string, Upstream>> {
+  async start(spec: AppSpec, plan: RuntimePlan, progress: Progress): Promise<ReadyAt> {
     const needHealthy = new Set(plan.services.flatMap((s) => Object.entries(s.dependsOn).filter(([, c]) => c === "healthy").map(([d]) => d)));
     for (const s of plan.services) {
       progress(`Starting ${s.service}`);
@@ -86,7 +87,7 @@ export class AppRuntime {
       if (needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress, s.container.ip);
     }
     for (const s of plan.services) if (!needHealthy.has(s.service)) await this.waitReady(spec, s.service, s.container.name, progress, s.container.ip);
-    const answering: Record<string, Upstream> = {};
+    const answering: ReadyAt = {};
     for (const g of spec.ingress) {
       const ip = plan.services.find((s) => s.service === g.service)?.container.ip;
       if (ip) answering[g.subdomain] = { host: ip, port: g.port };
