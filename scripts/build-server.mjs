@@ -2,7 +2,8 @@
 // Compiles the server (server/main.ts) and the root CLI (server/cli/pcc-cli.ts) into plain JavaScript in
 // .pcc-build/, so `./pcc start` and the CLI run on Node alone instead of compiling TypeScript at every
 // start through tsx (which costs memory for as long as the server runs: bench/idle-memory.bench.ts).
-// Only PCC's own code is bundled; npm packages stay in node_modules, imported as they are.
+// Only PCC's own code is bundled (and zod, without its other languages: scripts/zod-english.mjs); npm
+// packages stay in node_modules, imported as they are.
 //
 //   node scripts/build-server.mjs [OUTDIR]      (default .pcc-build; ./pcc runs it when server/ changed)
 import { build } from "esbuild";
@@ -10,6 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { prismaWasmFromFile, queryCompilerWasm, WASM_FILE } from "./prisma-wasm.mjs";
+import { zodEnglishOnly } from "./zod-english.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outdir = path.resolve(root, process.argv[2] ?? ".pcc-build");
@@ -38,7 +40,7 @@ try {
     legalComments: "none",
     logLevel: "warning",
     tsconfig: path.join(root, "tsconfig.json"),
-    plugins: [prismaWasmFromFile()],
+    plugins: [prismaWasmFromFile(), zodEnglishOnly()],
   });
   fs.writeFileSync(path.join(tmp, WASM_FILE), queryCompilerWasm(root));
   // .pcc-build sits in the repository, so bare imports ("next", "@prisma/client/…") resolve from its
