@@ -189,6 +189,24 @@ describe.skipIf(process.getuid?.() !== 0)("PCC firewall (real nftables, Podman, 
     await must("iptables", ["-D", ...foreignRule()]);
   });
 
+  it("an install adds the new app's rules to the tables as they are; the kernel then holds what a whole write would", async () => {
+    // Each chain's rules; chains are listed in the order they were made, which an append changes.
+    const listing = async () => (await must("nft", ["list", "table", "ip", tableName(idA)])).replace(/\n\}\s*$/, "").split(/\n(?=\tchain )/).map((c) => c.trim()).sort();
+    const tableHandle = async () => /table ip \S+ \{ # handle (\d+)/.exec(await must("nft", ["-a", "list", "table", "ip", tableName(idA)]))![1];
+    await fwA.refresh(); // whole: the base the append builds on
+    await fwA.apply([ruleA()]);
+    const handle = await tableHandle();
+    await fwA.apply([ruleA(), ruleB()]);
+    expect(await tableHandle()).toBe(handle); // added to, not replaced
+    const appended = await listing();
+    expect(await check(["appAToAppB", "appBToAppA", "nobodyToApp"])).toEqual({ appAToAppB: false, appBToAppA: false, nobodyToApp: false });
+    expect(await ncProbe(NOBODY, B.ip, 8080)).toBe(false);
+    await fwA.refresh(); // whole again
+    expect(await tableHandle()).not.toBe(handle);
+    expect(await listing()).toEqual(appended);
+    await fwA.apply([ruleA()]);
+  });
+
   it("the periodic refresh repairs a table someone deleted", async () => {
     await must("nft", ["delete", "table", "ip", tableName(idA)]);
     expect(await check(["nobodyToApp"])).toEqual({ nobodyToApp: true });

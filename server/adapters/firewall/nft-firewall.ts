@@ -5,7 +5,7 @@ import type { Logger } from "../../logger";
 import { execRunner } from "./command-runner";
 import type { AppNetRule, ApplyResult, CommandRunner, Firewall, HostResolver, Unresolved } from "./firewall";
 import { legacyChainPrefix, parseFilterSave, planLegacyTeardown } from "./legacy-iptables";
-import { buildScript, removeScript, tableName } from "./nft-script";
+import { appendable, buildAppendScript, buildScript, removeScript, tableName } from "./nft-script";
 import { blockedBy, classifyHost, validateApps, type ResolvedApp } from "./ruleset";
 
 export type NftFirewallOptions = {
@@ -50,6 +50,8 @@ export class NftFirewall implements Firewall {
   private readonly lastGood = new Map<string, string[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private legacyGone = false;
+  /** What this process last wrote to the kernel, and in which IPv6 mode: the base an append builds on. */
+  private written: { apps: ResolvedApp[]; ipv6: ApplyResult["ipv6"] } | null = null;
 
   constructor(private readonly opts: NftFirewallOptions) {
     this.table = tableName(opts.instanceId);
@@ -64,13 +66,13 @@ export class NftFirewall implements Firewall {
       validateApps(apps);
       // Remembered before writing, so that a refresh retries the wanted state after a failure.
       this.last = structuredClone(apps);
-      return this.write(apps);
+      return this.write(apps, true);
     });
   }
 
   /** Re-resolves the host grants of the last apply and writes the tables again (repairing any meddling). */
   refresh() {
-    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.write(this.last) : { unresolved: [], ipv6: this.ipv6Mode() }));
+    return this.serial(async (): Promise<ApplyResult> => (this.last ? this.write(this.last, false) : { unresolved: [], ipv6: this.ipv6Mode() }));
   }
 
   startRefresh(intervalMs = 5 * 60_000) {
@@ -84,6 +86,7 @@ export class NftFirewall implements Firewall {
   teardown() {
     return this.serial(async () => {
       this.last = null;
+      this.written = null;
       await this.nft(removeScript(this.table, { ipv6: this.ipv6Mode() === "enforced" }));
       await this.removeLegacy();
     });
@@ -99,10 +102,30 @@ export class NftFirewall implements Firewall {
     return fs.existsSync(this.ipv6ProcPath) ? "enforced" : "disabled-in-kernel";
   }
 
-  private async write(apps: AppNetRule[]): Promise<ApplyResult> {
+  /**
+   * Writes the tables for these apps: whole, or (`mayAppend`) by adding only the new apps' rules when that
+   * is all that changed since this process last wrote them, which is an install's common case and several
+   * times faster (nft-script.ts, buildAppendScript). If an append is refused (the tables were meddled with),
+   * the whole tables are written instead; the periodic refresh always writes them whole.
+   */
+  private async write(apps: AppNetRule[], mayAppend: boolean): Promise<ApplyResult> {
     const { resolved, unresolved } = await this.resolveGrants(apps);
     const ipv6 = this.ipv6Mode();
-    await Promise.all([this.nft(buildScript(this.table, resolved, { ipv6: ipv6 === "enforced" })), this.legacyGone ? null : this.removeLegacy()]);
+    const opts = { ipv6: ipv6 === "enforced" };
+    const before = this.written?.ipv6 === ipv6 ? this.written.apps : null;
+    this.written = null;
+    const tables = async () => {
+      if (mayAppend && before && appendable(before, resolved)) {
+        const ids = new Set(before.map((a) => a.appId));
+        const r = await this.exec("nft", ["-f", "-"], buildAppendScript(this.table, before, resolved.filter((a) => !ids.has(a.appId)), opts));
+        if (r.code === 0) return;
+        this.opts.log.warn({ stderr: r.stderr.trim().slice(0, 400) }, "Could not add to the firewall's tables; writing them whole");
+      }
+      await this.nft(buildScript(this.table, resolved, opts));
+    };
+    await Promise.all([tables(), this.legacyGone ? null : this.removeLegacy()]);
+    // With no app the tables were removed: known to be absent, which an append can build on too.
+    this.written = { apps: structuredClone(resolved), ipv6 };
     return { unresolved, ipv6 };
   }
 

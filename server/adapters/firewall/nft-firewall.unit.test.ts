@@ -98,6 +98,46 @@ describe("NftFirewall", () => {
     expect(again).toBe(first);
   });
 
+  it("an install adds only the new app's rules to what this process wrote; any other change rewrites the tables", async () => {
+    const { fw, nftScripts } = setup();
+    const b = app({ appId: "b", bridge: "pccb", subnet: "10.140.0.0/24" });
+    const c = app({ appId: "c", bridge: "pccc", subnet: "10.140.1.0/24" });
+    await fw.apply([app()]); // the first write of a process: whole (the kernel may hold anything)
+    await fw.apply([app(), b]); // an install: appended
+    await fw.refresh(); // whole, to repair meddling
+    await fw.apply([app(), b, c]); // appended again
+    await fw.apply([app(), c]); // a removal: whole
+    await fw.apply([app({ egress: "all" }), c, b]); // a changed grant: whole
+    const kinds = nftScripts().map((s) => (s.startsWith("add ") ? "append" : s.includes("delete table") ? "whole" : "?"));
+    expect(kinds).toEqual(["whole", "append", "whole", "append", "whole", "whole"]);
+    expect(nftScripts()[1]).not.toContain("notes");
+    await fw.apply([]); // the last app removed: the tables go
+    await fw.apply([b]); // and come back with the next install, by adding only
+    expect(nftScripts().at(-1)).toMatch(/^add table ip /);
+    await fw.teardown();
+    await fw.apply([app()]);
+    expect(nftScripts().at(-1)).toContain("delete table"); // after a teardown nothing is assumed
+  });
+
+  it("an append the kernel refuses (its tables were meddled with) is followed by a whole rewrite", async () => {
+    const scripts: string[] = [];
+    const warnings: string[] = [];
+    let refuseAppend = true;
+    const run: CommandRunner = async (file, _args, o) => {
+      if (file !== "nft") return { code: 0, stdout: file.endsWith("-save") ? "*filter\nCOMMIT\n" : "", stderr: "" };
+      scripts.push(o.input ?? "");
+      if (refuseAppend && o.input?.startsWith("add ")) return (refuseAppend = false), { code: 1, stdout: "", stderr: "Error: No such file or directory" };
+      return { code: 0, stdout: "", stderr: "" };
+    };
+    const log = { warn: (...a: unknown[]) => warnings.push(String(a.find((x) => typeof x === "string"))), debug: () => undefined, error: () => undefined, info: () => undefined } as unknown as Logger;
+    const fw = new NftFirewall({ instanceId: "test-a", log, run, ipv6ProcPath: "/" });
+    await fw.apply([app()]);
+    await fw.apply([app(), app({ appId: "b", bridge: "pccb", subnet: "10.140.0.0/24" })]);
+    expect(scripts.map((s) => (s.startsWith("add ") ? "append" : "whole"))).toEqual(["whole", "append", "whole"]);
+    expect(scripts[2]).toContain("chain egress-b {");
+    expect(warnings).toEqual(["Could not add to the firewall's tables; writing them whole"]);
+  });
+
   it("removes the tables when the last app goes, and at teardown", async () => {
     const { fw, nftScripts } = setup();
     await fw.apply([app()]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DomainError } from "../../errors";
-import { buildScript, removeScript, tableName } from "./nft-script";
+import { appendable, buildAppendScript, buildScript, removeScript, tableName } from "./nft-script";
 import { ALWAYS_BLOCKED, LAN_RANGES, type ResolvedApp } from "./ruleset";
 
 const T = "pcc-0a1b2c3d";
@@ -126,11 +126,16 @@ describe("egress chains", () => {
     expect(egressOf({ ...odd, egress: "all", lan: true }, [app()]).join("\n")).not.toContain("172.31.5.0/24");
   });
 
-  it("checks every egress jump before any ingress rule", () => {
+  it("keeps each app's forward rules together: its same-bridge traffic, then its grant, then its door", () => {
     const fwd = chainOf(v4([app(), app({ appId: "b", bridge: "pccb", subnet: "10.140.0.0/24" })]), "forward")!;
-    const lastEgress = fwd.map((l) => l.includes("jump egress-")).lastIndexOf(true);
-    const firstIngress = fwd.findIndex((l) => l.includes("ct status & dnat == 0"));
-    expect(lastEgress).toBeLessThan(firstIngress);
+    expect(fwd.slice(1).map((l) => l.replace(/ comment .*/, ""))).toEqual([
+      'iifname "pccab12c" oifname "pccab12c" accept',
+      'iifname "pccab12c" jump egress-notes',
+      'oifname "pccab12c" ct status & dnat == 0 drop',
+      'iifname "pccb" oifname "pccb" accept',
+      'iifname "pccb" jump egress-b',
+      'oifname "pccb" ct status & dnat == 0 drop',
+    ]);
   });
 
   it("defines every egress chain before the rule that jumps to it", () => {
@@ -172,5 +177,71 @@ describe("hostile input is refused, never interpolated", () => {
 
   it("refuses a bridge that would close its quotes", () => {
     expect(() => v4([app({ bridge: 'br0" accept' })])).toThrow(DomainError);
+  });
+});
+
+/** Each chain's rules in a script: a full one (`table … { chain … { … } }`) or an append (`add …` lines). */
+function chains(script: string, into = new Map<string, string[]>()) {
+  let family = "";
+  let current: string | null = null;
+  for (const raw of script.split("\n")) {
+    const line = raw.trim();
+    const table = /^table (ip6?) \S+ \{$/.exec(line);
+    const chainStart = /^chain (\S+) \{$/.exec(line);
+    const added = /^add (chain|rule) (ip6?) \S+ (\S+)(?: (.*))?$/.exec(line);
+    if (table) family = table[1]!;
+    else if (chainStart) into.set((current = `${family} ${chainStart[1]}`), into.get(current) ?? []);
+    else if (line === "}") current = null;
+    else if (added) {
+      const key = `${added[2]} ${added[3]}`;
+      into.set(key, into.get(key) ?? []);
+      if (added[1] === "rule") into.get(key)!.push(added[4]!);
+    } else if (current && line && !line.startsWith("type filter")) into.get(current)!.push(line);
+  }
+  return into;
+}
+
+describe("buildAppendScript: adding apps without rewriting the tables", () => {
+  const a = app();
+  const b = app({ appId: "b", bridge: "pccb", subnet: "10.140.0.0/24", egress: { hosts: ["a.example"] }, allow: ["198.18.0.9"] });
+  const c = app({ appId: "c", bridge: "pccc", subnet: "10.140.1.0/24", egress: "all", lan: true, issuerPort: 443 });
+  const sorted = (m: Map<string, string[]>) => [...m].sort(([x], [y]) => x.localeCompare(y));
+
+  it("leaves the kernel with exactly the rules a whole rewrite would write", () => {
+    for (const ipv6 of [false, true]) {
+      const appended = chains(buildAppendScript(T, [a], [b, c], { ipv6 }), chains(buildScript(T, [a], { ipv6 })));
+      expect(sorted(appended)).toEqual(sorted(chains(buildScript(T, [a, b, c], { ipv6 }))));
+      // Onto no tables (the last app was removed): the tables and their hooks are made too.
+      expect(sorted(chains(buildAppendScript(T, [], [a, b], { ipv6 })))).toEqual(sorted(chains(buildScript(T, [a, b], { ipv6 }))));
+      const fromNothing = buildAppendScript(T, [], [a], { ipv6 });
+      expect(fromNothing).toContain(`add chain ip ${T} forward { type filter hook forward priority filter - 5; policy accept; }\n`);
+      expect(fromNothing.includes(`add chain ip6 ${T} output { type filter hook output priority filter - 5; policy accept; }\n`)).toBe(ipv6);
+    }
+  });
+
+  it("only adds: no delete, no flush, nothing about the apps already there", () => {
+    const script = buildAppendScript(T, [a], [b], { ipv6: true });
+    expect(script.split("\n").filter(Boolean).every((l) => l.startsWith("add chain ") || l.startsWith("add rule "))).toBe(true);
+    expect(script).not.toContain("pccab12c");
+    expect(script).toContain(`add chain ip ${T} egress-b`);
+    expect(script.indexOf("add chain ip " + T + " egress-b")).toBeLessThan(script.indexOf("jump egress-b"));
+  });
+
+  it("is possible only when the earlier apps stay as they were and every new subnet is a PCC one", () => {
+    expect(appendable([a], [a, b])).toBe(true);
+    expect(appendable([a], [b, a])).toBe(true);
+    expect(appendable([], [a])).toBe(true);
+    expect(appendable([a], [a])).toBe(false);
+    expect(appendable([a, b], [a])).toBe(false);
+    expect(appendable([a], [{ ...a, egress: "all" }, b])).toBe(false);
+    expect(appendable([b], [{ ...b, allow: ["198.18.0.10"] }, a])).toBe(false);
+    // Other apps' egress chains block such a subnet by name: they would change.
+    expect(appendable([a], [a, app({ appId: "odd", bridge: "pccodd", subnet: "172.31.5.0/24" })])).toBe(false);
+    expect(() => buildAppendScript(T, [a], [{ ...a, appId: "x", bridge: "pccx", subnet: "172.31.5.0/24" }], { ipv6: false })).toThrow(DomainError);
+  });
+
+  it("refuses hostile input as the whole script does", () => {
+    expect(() => buildAppendScript(T, [a], [app({ appId: "b", bridge: 'x" accept #', subnet: "10.140.0.0/24" })], { ipv6: false })).toThrow(DomainError);
+    expect(() => buildAppendScript("pcc-x; flush ruleset", [a], [b], { ipv6: false })).toThrow(DomainError);
   });
 });
