@@ -1,4 +1,4 @@
-import type { AppsRepository } from "../../adapters/db/apps-repository";
+import type { AppRow, AppsRepository } from "../../adapters/db/apps-repository";
 import { toMessage } from "../../errors";
 import type { EventBus } from "../../events";
 import { crashPoint } from "../../lib/crash-point";
@@ -32,6 +32,13 @@ export type InstallerDeps = {
 
 export type Reporter = (step: string, percent?: number) => void;
 
+/** A row as a record, or the reason it cannot be read. */
+function readable(row: AppRow): AppRecord {
+  const r = readRecord(row);
+  if (isBroken(r)) throw new Error(r.error);
+  return r;
+}
+
 /** Turns a journaled app into a running one, and back: the heavy half of the lifecycle. */
 export class AppInstaller {
   constructor(private readonly d: InstallerDeps) {}
@@ -39,9 +46,7 @@ export class AppInstaller {
   async record(id: string): Promise<AppRecord> {
     const row = await this.d.repo.get(id);
     if (!row) throw new Error(`no app ${id}`);
-    const r = readRecord(row);
-    if (isBroken(r)) throw new Error(r.error);
-    return r;
+    return readable(row);
   }
 
   /** The images of a record, downloaded (or built) if missing; the app keeps running meanwhile. */
@@ -60,9 +65,9 @@ export class AppInstaller {
    * bridge chosen when the install was journaled, and creating things starts nothing, so the rules only
    * have to be in place by the start that follows.
    */
-  async prepare(rec: AppRecord, report: Reporter, images?: Record<string, string>): Promise<RuntimePlan> {
+  async prepare(rec: AppRecord, report: Reporter, images?: Record<string, string>, firewall?: Promise<void>): Promise<RuntimePlan> {
     const [, plan] = await settleAll([
-      this.d.syncFirewall(),
+      firewall ?? this.d.syncFirewall(),
       (async () => {
         const refs = images ?? (await this.prepareImages(rec, report)).images;
         crashPoint("install:images");
@@ -98,18 +103,22 @@ export class AppInstaller {
     });
   }
 
-  /** Runs a journaled install to the end. On failure everything it made is undone, kept data excepted. */
-  async run(id: string, report: Reporter): Promise<ReadyAt> {
-    const rec = await this.record(id);
+  /**
+   * Runs a journaled install to the end. On failure everything it made is undone, kept data excepted.
+   * `firewall`: a firewall sync the caller started after journaling, to await instead of starting one.
+   */
+  async run(row: AppRow, report: Reporter, firewall?: Promise<void>): Promise<{ rec: AppRecord; answering: ReadyAt }> {
+    const rec = readable(row);
+    const id = rec.spec.id;
     try {
-      const plan = await this.prepare(rec, report);
+      const plan = await this.prepare(rec, report, undefined, firewall);
       const answering = await this.d.runtime.start(rec.spec, plan, (step) => report(step));
       crashPoint("install:started");
       await this.d.repo.update(id, { phase: "installed" });
       crashPoint("install:recorded");
       await this.d.repo.forgetKeptData(id);
       this.d.log.info({ app: id }, "app installed");
-      return answering;
+      return { rec, answering };
     } catch (e) {
       await this.rollback(rec, e);
       throw e;

@@ -111,11 +111,13 @@ export class AppsService {
   /** Checks the request, journals the install and runs it in the background; progress shows in `list` and on the event bus. */
   async beginInstall(id: string, opts: InstallOptions = {}, who: Who = { actor: "cli" }): Promise<void> {
     // One at a time across apps: two installs must not pick the same subnet or id range.
-    await this.locks.run(ALLOCATION, () => this.journalInstall(id, opts, who));
+    const { audited } = await this.locks.run(ALLOCATION, () => this.journalInstall(id, opts, who));
     void this.resumeInstall(id).catch(() => undefined);
+    // The audit entry is written while the install runs (it never throws): it is not on the install's path.
+    await audited;
   }
 
-  private async journalInstall(id: string, opts: InstallOptions, who: Who): Promise<void> {
+  private async journalInstall(id: string, opts: InstallOptions, who: Who): Promise<{ audited: Promise<void> }> {
     const { spec } = await this.d.catalog.get(id);
     // A paid app needs a licence key that verifies against its developer's key, before anything is made.
     const licence = checkLicence(spec, opts.licence);
@@ -158,8 +160,9 @@ export class AppsService {
     this.lastError.delete(id);
     this.report(id, "Queued");
     this.d.log.info({ app: id }, "install requested");
-    await this.d.audit?.record({ action: "app.installed", ...who, details: { app: id, version: spec.version, grants, ...(licence ? { licence: licence.payload.licence } : {}) } });
     crashPoint("install:journaled");
+    const audited = this.d.audit?.record({ action: "app.installed", ...who, details: { app: id, version: spec.version, grants, ...(licence ? { licence: licence.payload.licence } : {}) } });
+    return { audited: audited ?? Promise.resolve() };
   }
 
   /** Installs and waits: for the CLI. Throws the install's own error if it fails. */
@@ -179,22 +182,28 @@ export class AppsService {
       .run(id, async () => {
         const row = await this.d.repo.get(id);
         if (!row || row.phase !== "installing") return;
+        // The firewall from the start too (the installer awaits it before anything starts).
+        const firewall = this.d.syncFirewall();
+        firewall.catch(() => undefined);
         let failure: { error: unknown } | null = null;
         // The app's host is served from the start (with the "starting" page until it answers), so the
         // owner's sign-in to it can happen while it installs rather than after.
-        const early = this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
+        const early = this.d.gateway.sync().then(
+          () => true,
+          (err) => (this.d.log.error({ err }, "gateway sync failed"), false),
+        );
         try {
-          const answering = await this.d.installer.run(id, (step, percent) => this.report(id, step, percent));
-          this.d.gateway.invalidate(id, answering);
-          const rec = await this.d.installer.record(id);
+          const { rec, answering } = await this.d.installer.run(row, (step, percent) => this.report(id, step, percent), firewall);
+          if (await early) this.d.gateway.invalidate(id, answering);
           this.d.health.track(rec.spec, rec.resources, true);
         } catch (e) {
           failure = { error: e };
           this.lastError.set(id, toMessage(e));
         }
-        // The gateway first: a shell that opens the app on "done" must find its host served (or gone).
-        await early;
-        await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
+        // The gateway first: a shell that opens the app on "done" must find its host served (or gone). An
+        // installed app's hosts are those the early sync served, so only a failure (or that sync's) needs
+        // another.
+        if (!(await early) || failure) await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
         if (failure) {
           this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(failure.error) });
           throw failure.error;

@@ -136,12 +136,31 @@ describe("AppsService.install", () => {
     const { apps, engine, events, gateway } = setup();
     const order: string[] = [];
     const starts = () => engine.calls.filter((c) => c.startsWith("start ")).length;
+    gateway.sync.mockImplementation(async () => {
+      order.push(`gateway sync after ${starts()} starts`);
+      await new Promise((r) => setTimeout(r, 30));
+      order.push("gateway synced");
+    });
+    events.subscribe("app.done", (d) => void order.push(`done ${d.ok}`));
+    await apps.install("kv", { grants: free.grants });
+    // Installing and installed apps are served alike, so the sync made at the start is the one "done" waits for.
+    expect(order).toEqual(["gateway sync after 0 starts", "gateway synced", "done true"]);
+    // Where the app was just seen ready: its first request needs no lookup.
+    expect(gateway.invalidate).toHaveBeenCalledWith("kv", { kv: { host: expect.stringMatching(/^10\.\d+\.\d+\.\d+$/), port: 8080 } });
+  });
+
+  it("if the gateway's sync at the start failed, it syncs again before done", async () => {
+    const { apps, engine, events, gateway } = setup();
+    const order: string[] = [];
+    const starts = () => engine.calls.filter((c) => c.startsWith("start ")).length;
+    gateway.sync.mockImplementationOnce(async () => {
+      order.push("gateway sync failed");
+      throw new Error("caddy is restarting");
+    });
     gateway.sync.mockImplementation(async () => void order.push(`gateway sync after ${starts()} starts`));
     events.subscribe("app.done", (d) => void order.push(`done ${d.ok}`));
     await apps.install("kv", { grants: free.grants });
-    expect(order).toEqual(["gateway sync after 0 starts", "gateway sync after 2 starts", "done true"]);
-    // Where the app was just seen ready: its first request needs no lookup.
-    expect(gateway.invalidate).toHaveBeenCalledWith("kv", { kv: { host: expect.stringMatching(/^10\.\d+\.\d+\.\d+$/), port: 8080 } });
+    expect(order).toEqual(["gateway sync failed", "gateway sync after 2 starts", "done true"]);
   });
 
   it("a failed install: the gateway drops the host before done says why", async () => {
