@@ -137,11 +137,11 @@ export function buildScript(table: string, apps: ResolvedApp[], opts: { ipv6: bo
 /**
  * Adds apps to tables this PCC wrote with `buildScript(table, before)` (with `before` empty: to no tables,
  * which that wrote by removing them): their egress chains and their groups at the end of each chain, and
- * nothing else. Only additions, because an nftables transaction that
- * deletes anything waits for the kernel's RCU grace period when its socket closes (~10 to 20 ms here), while
- * one that only adds does not. The result is the ruleset `buildScript(table, [...before, ...added])` writes
- * (a unit test holds them equal), and only valid when the other apps' rules do not change: the caller checks
- * `appendable` first and writes the whole tables otherwise.
+ * nothing else. Only additions, because an nftables transaction that deletes anything waits for the
+ * kernel's RCU grace period when its socket closes (~10 to 20 ms here), while one that only adds does not.
+ * The result is the ruleset `buildScript(table, [...before, ...added])` writes (a unit test holds them
+ * equal), and only valid when the other apps' rules do not change: the caller checks `appendable` first and
+ * writes the whole tables otherwise.
  */
 export function buildAppendScript(table: string, before: ResolvedApp[], added: ResolvedApp[], opts: { ipv6: boolean }): string {
   if (!TABLE.test(table)) invalid(`The firewall refuses the table name ${JSON.stringify(table)}.`);
