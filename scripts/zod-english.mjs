@@ -6,10 +6,10 @@ import { fileURLToPath } from "node:url";
  *
  * zod 4's main entry re-exports all of its ~60 locales (`z.locales`), so importing it loads and keeps every
  * one of them (340 kB of source, much of it two-byte text) for the life of the process; PCC speaks English
- * and never reads `z.locales`. Bundled, the `../locales/index.js` that zod's classic and core modules re-export becomes a module with `en` alone, which
- * is all zod itself uses (it configures English at import). About 1 MB less idle memory
- * (bench/idle-memory.bench.ts). If an upgrade moves the locales, the plugin simply stops matching and the
- * server bundles them all again: larger, never broken.
+ * and never reads `z.locales`. Bundled, the `../locales/index.js` that zod's classic and core modules
+ * re-export becomes a module with `en` alone, which is all zod itself uses (it configures English at
+ * import). About 1 MB less idle memory (bench/idle-memory.bench.ts). If an upgrade moves the locales, the
+ * plugin simply stops matching and the server bundles them all again: larger, never broken.
  */
 export function zodEnglishOnly() {
   const entry = fileURLToPath(import.meta.resolve("zod"));
