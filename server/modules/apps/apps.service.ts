@@ -11,7 +11,6 @@ import type { Upstream } from "../gateway/ingress-forwarder";
 import { pickUidBase, resourcesFor } from "../runtime/app-resources";
 import type { AppRuntime } from "../runtime/app-runtime";
 import type { HealthMonitor } from "../runtime/health-monitor";
-import { hostPortHolder } from "../runtime/port-check";
 import { toStored, type AppSpec } from "../spec";
 import type { SecretBox } from "../secrets/secret-box";
 import { generateSecret } from "../secrets/secret-box";
@@ -20,6 +19,7 @@ import type { AppInstaller } from "./app-installer";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
 import { describeApp, catalogView } from "./app-views";
 import type { CatalogApp, CatalogProblem, InstalledApp } from "./apps.types";
+import { checkPorts, checkSubdomains } from "./install-conflicts";
 import { asksForPermissions, resolveGrants, resolveSettings, secretContext, type GrantsInput, type SettingsInput } from "./install-request";
 import { planNetwork } from "./network-plan";
 
@@ -126,8 +126,8 @@ export class AppsService {
     const grants = resolveGrants(spec, opts.grants);
     const settings = resolveSettings(spec, opts.settings ?? {}, this.d.box);
     const others = rows.map(readRecord).filter((r): r is AppRecord => !isBroken(r));
-    this.checkSubdomains(spec, others);
-    await this.checkPorts(spec, grants.ports, others);
+    checkSubdomains(spec, others, this.d.appUrl);
+    await checkPorts(spec, grants.ports, others, this.d.hostIp);
     const kept = (await this.d.repo.keptData()).get(id);
     const secrets = { ...(kept?.secrets ?? {}) };
     // The spec's secrets, and PCC's own for the app (an OIDC client's secret).
@@ -288,7 +288,7 @@ export class AppsService {
       const settings = change.settings ? resolveSettings(rec.spec, change.settings, this.d.box, rec.settings) : rec.settings;
       const others = (await this.d.repo.list()).filter((r) => r.id !== id).map(readRecord).filter((r): r is AppRecord => !isBroken(r));
       const newPorts = Object.fromEntries(Object.entries(grants.ports).filter(([name, port]) => rec.grants.ports[name] !== port));
-      await this.checkPorts(rec.spec, newPorts, others);
+      await checkPorts(rec.spec, newPorts, others, this.d.hostIp);
       await this.d.repo.update(id, { grants: JSON.stringify(grants), settings: JSON.stringify(settings) });
       if (change.grants) await this.d.audit?.record({ action: "app.permissions", ...who, details: { app: id, grants } });
       await this.d.syncFirewall();
@@ -351,26 +351,6 @@ export class AppsService {
   private report(id: string, step: string, percent?: number) {
     this.progress.set(id, { step, percent: percent ?? null });
     this.d.events.emit("app.progress", { appId: id, step, ...(percent !== undefined ? { percent } : {}) });
-  }
-
-  /** Another app already serving at one of this app's addresses would be shadowed or shadow it. */
-  private checkSubdomains(spec: AppSpec, others: AppRecord[]) {
-    for (const g of spec.ingress) {
-      const owner = others.find((o) => o.spec.ingress.some((x) => x.subdomain === g.subdomain));
-      if (owner) throw new DomainError("CONFLICT", `${spec.name} wants the address ${this.d.appUrl(g.subdomain)}, which ${owner.spec.name} already uses.`);
-    }
-  }
-
-  /** Before anything is created: a port another app or a program on this machine holds is refused, naming both. */
-  private async checkPorts(spec: AppSpec, ports: Record<string, number>, others: AppRecord[]) {
-    for (const [name, hostPort] of Object.entries(ports)) {
-      const decl = spec.ports.find((p) => p.name === name)!;
-      const label = `port ${hostPort}/${decl.protocol}`;
-      const owner = others.find((o) => o.spec.ports.some((p) => p.protocol === decl.protocol && o.grants.ports[p.name] === hostPort));
-      if (owner) throw new DomainError("CONFLICT", `${spec.name} needs ${label} (${decl.description}), but ${owner.spec.name} already uses it. Choose another port.`);
-      const holder = await hostPortHolder(this.d.hostIp, { port: hostPort, protocol: decl.protocol });
-      if (holder) throw new DomainError("CONFLICT", `${spec.name} needs ${label} (${decl.description}), but ${holder} already listens there. Choose another port.`);
-    }
   }
 
   private describe(rec: AppRecord | ReturnType<typeof readRecord>): Promise<InstalledApp> {
