@@ -76,26 +76,50 @@ async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 6
  * taps Install), calls apps.install, and opens the app when its "done" arrives: the app's sign-in handoff,
  * then GET https://web.<domain>/, which must answer 200 at once ("done" means usable).
  */
-async function viaPcc(pcc: PccInstance, session: string) {
+async function viaPcc(pcc: PccInstance, session: string): Promise<{ ms: number; accepted: number; phases: Phases }> {
   let connected!: () => void;
   const open = new Promise<void>((r) => (connected = r));
-  const isDone = (e: SseEvent) => e.event === "message" && (e.data as { type?: string; data?: { appId?: string } }).type === "done" && (e.data as { data: { appId: string } }).data.appId === "web";
+  type Message = { type?: string; data?: { appId?: string; step?: string } };
+  const isDone = (e: SseEvent) => e.event === "message" && (e.data as Message).type === "done" && (e.data as Message).data?.appId === "web";
+  // When each of the install's progress steps reached the browser: where PCC's time goes, in every run.
+  const steps = new Map<string, number>();
+  let t0 = 0;
+  let seen = 0;
   const events = sse(pcc, "apps.events", undefined, session, (ev) => {
+    const now = performance.now();
+    for (; seen < ev.length; seen++) {
+      const m = ev[seen]!.data as Message | null;
+      if (m?.type === "progress" && m.data?.appId === "web" && m.data.step && !steps.has(m.data.step)) steps.set(m.data.step, now - t0);
+    }
     if (ev.some((e) => e.event === "connected")) connected();
     return ev.some(isDone);
   }, 60_000);
   await Promise.race([open, events.then(() => Promise.reject(new Error("apps.events ended before it connected")))]);
-  const t0 = performance.now();
+  t0 = performance.now();
   const r = await pcc.trpc("apps.install", { id: "web" }, session);
   if (r.json.error) throw new Error(`install: ${r.json.error.message}`);
   const accepted = performance.now() - t0;
   const done = (await events).events.find(isDone)!.data as { data: { ok: boolean; message?: string } };
+  const doneAt = performance.now() - t0;
   if (!done.data.ok) throw new Error(`install failed: ${done.data.message}`);
   const cookie = await pcc.appCookie("web", session);
   const status = (await pcc.http(`${pcc.appUrl("web")}/`, { cookie })).status;
   if (status !== 200) throw new Error(`web answered ${status} right after its install was done`);
-  return { ms: performance.now() - t0, accepted };
+  const ms = performance.now() - t0;
+  const starting = steps.get("Starting web");
+  const waiting = steps.get("Waiting for web");
+  if (starting === undefined || waiting === undefined) throw new Error(`missing progress steps: ${[...steps.keys()].join(", ")}`);
+  return { ms, accepted, phases: { before: starting, start: waiting - starting, after: ms - waiting, afterDone: ms - doneAt } };
 }
+
+/**
+ * One install's time in three parts: until the container start is asked of Podman, the start itself
+ * (Podman's and the OCI runtime's work: the sandbox costs here), and from the running container to
+ * the first 200. For PCC, as its progress events reached the browser ("Starting web", "Waiting for
+ * web"; each a millisecond or two after the server sent it); afterDone: the sign-in handoff and the
+ * first request through Caddy, after "done".
+ */
+type Phases = { before: number; start: number; after: number; afterDone?: number };
 
 /** (b) and (s): the same steps by hand on libpod. */
 async function viaLibpod(pcc: PccInstance, api: ReturnType<typeof libpod>, image: string, i: number, sandboxed: boolean) {
@@ -116,13 +140,15 @@ async function viaLibpod(pcc: PccInstance, api: ReturnType<typeof libpod>, image
   const t0 = performance.now();
   await api("POST", "/networks/create", network);
   await api("POST", "/containers/create", container);
+  const t1 = performance.now();
   await api("POST", `/containers/${name}/start`);
+  const t2 = performance.now();
   const info = (await api("GET", `/containers/${name}/json`)) as { NetworkSettings: { Networks: Record<string, { IPAddress: string }> } };
   const ip = Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
   await until(`${name} on ${ip}`, async () => ((await httpStatus(`http://${ip}:8080/`)) === 200 ? true : null));
   const ms = performance.now() - t0;
   await removeBare(api, name);
-  return ms;
+  return { ms, phases: { before: t1 - t0, start: t2 - t1, after: ms - (t2 - t0) } };
 }
 
 async function removeBare(api: ReturnType<typeof libpod>, name: string) {
@@ -170,14 +196,14 @@ async function main() {
   await viaLibpod(pcc, api, image, 0, true);
 
   console.log(`${ROUNDS} rounds, each: PCC install, bare, bare with PCC's sandbox (poll every ${POLL_MS} ms)`);
-  const rows: { p: number; accepted: number; b: number; s: number }[] = [];
+  const rows: { p: number; accepted: number; b: number; s: number; phases: { p: Phases; b: Phases; s: Phases } }[] = [];
   for (let i = 1; i <= ROUNDS; i++) {
     const p = await viaPcc(pcc, session);
     removeWeb();
     const b = await viaLibpod(pcc, api, image, i, false);
     const s = await viaLibpod(pcc, api, image, i, true);
-    rows.push({ p: p.ms, accepted: p.accepted, b, s });
-    console.log(`  #${i}  pcc ${p.ms.toFixed(0).padStart(5)} ms (install accepted in ${p.accepted.toFixed(0)} ms)   bare ${b.toFixed(0).padStart(5)} ms   bare+sandbox ${s.toFixed(0).padStart(5)} ms   pcc/bare ${(p.ms / b).toFixed(2)}x`);
+    rows.push({ p: p.ms, accepted: p.accepted, b: b.ms, s: s.ms, phases: { p: p.phases, b: b.phases, s: s.phases } });
+    console.log(`  #${i}  pcc ${p.ms.toFixed(0).padStart(5)} ms (install accepted in ${p.accepted.toFixed(0)} ms)   bare ${b.ms.toFixed(0).padStart(5)} ms   bare+sandbox ${s.ms.toFixed(0).padStart(5)} ms   pcc/bare ${(p.ms / b.ms).toFixed(2)}x`);
   }
 
   const median = (xs: number[]) => {
@@ -194,6 +220,17 @@ async function main() {
   row("pcc / bare   <- the number that matters", `${(p / b).toFixed(3)}x`);
   row("pcc / bare with sandbox   (PCC's own work)", `${(p / s).toFixed(3)}x`);
   console.log(`  per-round pcc / bare: ${perRound.map((r) => r.toFixed(2)).join(", ")}`);
+
+  // Where the time goes (medians of each part, so they need not add up to the medians above).
+  const part = (k: "p" | "b" | "s", f: keyof Phases) => `${median(rows.map((r) => r.phases[k][f] ?? 0)).toFixed(0)} ms`.padStart(9);
+  console.log(`\nwhere the time goes (medians)                          ${["pcc", "bare", "+sandbox"].map((h) => h.padStart(9)).join("")}`);
+  const line = (label: string, f: keyof Phases) => console.log(`  ${label.padEnd(52)} ${part("p", f)}${part("b", f)}${part("s", f)}`);
+  line("before the start (PCC: request, journal, checks,", "before");
+  console.log("   image check, network and container create)");
+  line("the container start (Podman, OCI runtime, sandbox)", "start");
+  line("after it: to the first 200 (PCC: readiness, record,", "after");
+  console.log(`   "done", sign-in handoff, HTTPS via Caddy; of it`);
+  console.log(`   after "done": ${median(rows.map((r) => r.phases.p.afterDone ?? 0)).toFixed(0)} ms)`);
   console.log(`\ntarget pcc / bare <= 1.3: ${p / b <= 1.3 ? "MET" : "NOT MET"}`);
 }
 

@@ -41,6 +41,8 @@ test("a phone gets a home screen, full-screen apps, an app switcher and bottom s
     await expectTouchTargets(page.getByTestId("dock"));
     // No top bar, no floating windows' chrome: the phone layout is its own.
     await expect(page.getByTestId("top-bar")).toHaveCount(0);
+    // The app's own icon, loaded (not the fallback tile, and not a blank one still loading).
+    await expect.poll(() => page.getByTestId("home-app-hello").locator("img").evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
     await page.screenshot({ path: screenshotPath("phone-home.png") });
   });
 

@@ -89,9 +89,12 @@ export async function expectTouchTargets(scope: Locator, min = 44) {
   expect(small, `controls smaller than ${min}px`).toEqual([]);
 }
 
-/** Where docs/screenshots/ lives, for the README's pictures. */
+/**
+ * Where a picture for the README goes: docs/screenshots/ when PCC_UPDATE_SCREENSHOTS=1 asks for new ones,
+ * test-results/screenshots/ otherwise, so that a test run leaves the work tree as it found it.
+ */
 export function screenshotPath(name: string): string {
-  const dir = path.join(ROOT, "docs/screenshots");
+  const dir = path.join(ROOT, process.env.PCC_UPDATE_SCREENSHOTS === "1" ? "docs/screenshots" : "test-results/screenshots");
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
 }
