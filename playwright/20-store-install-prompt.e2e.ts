@@ -281,6 +281,20 @@ test("a setting and a permission changed later: the app restarts with them", asy
   });
 });
 
+test("an app without a web page says where it answers, not that it is ready to open", async () => {
+  test.setTimeout(180_000);
+  const store = await openStore(page);
+  await store.getByTestId("store-install-dns").click();
+  const dialog = page.getByTestId("install-dialog");
+  await dialog.getByTestId("install-confirm").click();
+  await passStepUp(page, dialog.getByTestId("install-progress").or(dialog.getByTestId("install-done")));
+  await expect(dialog.getByTestId("install-done")).toBeVisible({ timeout: 180_000 });
+  const [udp, tcp] = ["udp", "tcp"].map((p) => appStatus(env.pcc, "dns").ports.find((x) => x.protocol === p)!.hostPort);
+  await expect(dialog.getByTestId("install-done")).toContainText(`It runs in the background, on ports ${udp}/udp and ${tcp}/tcp of your PCC.`);
+  await expect(dialog.getByTestId("install-open")).toHaveCount(0);
+  await dialog.getByTestId("install-close").click();
+});
+
 function appList(): string[] {
   const r = env.pcc.cli("app", "list", "--json");
   return (JSON.parse(r.stdout) as { id: string }[]).map((a) => a.id);

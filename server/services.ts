@@ -266,7 +266,12 @@ export function createServices(
     repo: pushRepo,
     sender: new WebPushSender(() => vapid.details(), { extraCa: config.pushExtraCa ? readExtraCa(config.pushExtraCa, "PCC_PUSH_EXTRA_CA") : null }),
     log,
-    appName: async (id) => (await appsRepo.get(id))?.name ?? (await catalog.find(id).catch(() => null))?.spec.name ?? null,
+    appInfo: async (id) => {
+      const rec = await appsRepo.get(id).then((r) => (r ? readRecord(r) : null));
+      if (rec && !isBroken(rec)) return { name: rec.spec.name, web: rec.spec.ingress.length > 0 };
+      const name = rec?.row.name ?? (await catalog.find(id).catch(() => null))?.spec.name;
+      return name ? { name, web: true } : null;
+    },
   });
   notifier.start(events);
   const notifications = new NotificationsService({ repo: pushRepo, vapid, notifier, audit, allowLoopbackEndpoints: config.pushExtraCa !== null });

@@ -1,7 +1,8 @@
 import type { AppStatus, InstalledApp } from "@/server/modules/apps/apps.types";
+import { backgroundSentence } from "./app-reach";
 
 /** What the shell remembers of an app between two polls of apps.list. */
-export type AppSnapshot = { name: string; status: AppStatus; version: string; error: string | null };
+export type AppSnapshot = { name: string; status: AppStatus; version: string; error: string | null; url: string | null; ports: InstalledApp["ports"] };
 export type AppEvent = {
   appId: string;
   kind: "installed" | "install-failed" | "crashed" | "unhealthy" | "updated" | "uninstalled";
@@ -10,7 +11,7 @@ export type AppEvent = {
 };
 
 export function snapshotApps(apps: readonly InstalledApp[]): Map<string, AppSnapshot> {
-  return new Map(apps.map((a) => [a.id, { name: a.name, status: a.status, version: a.version, error: a.error }]));
+  return new Map(apps.map((a) => [a.id, { name: a.name, status: a.status, version: a.version, error: a.error, url: a.url, ports: a.ports }]));
 }
 
 const UP: ReadonlySet<AppStatus> = new Set(["running", "unhealthy"]);
@@ -28,7 +29,7 @@ export function diffAppEvents(prev: ReadonlyMap<string, AppSnapshot>, next: Read
     const installingBefore = !before || before.status === "installing";
     const why = now.error ?? "Its settings show what happened.";
     if (installingBefore && UP.has(now.status)) {
-      events.push({ appId, kind: "installed", title: `${now.name} is installed`, body: "It is ready to open." });
+      events.push({ appId, kind: "installed", title: `${now.name} is installed`, body: now.url ? "It is ready to open." : backgroundSentence(now.ports) });
     } else if (installingBefore && DEAD.has(now.status)) {
       events.push({ appId, kind: "install-failed", title: `${now.name} could not be installed`, body: why });
     } else if (before && DEAD.has(now.status) && !DEAD.has(before.status)) {

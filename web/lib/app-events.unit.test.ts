@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { AppStatus } from "@/server/modules/apps/apps.types";
 import { diffAppEvents, type AppSnapshot } from "./app-events";
 
-const snap = (status: AppStatus, extra: Partial<AppSnapshot> = {}): AppSnapshot => ({ name: "Hello", status, version: "1.0.0", error: null, ...extra });
+const snap = (status: AppStatus, extra: Partial<AppSnapshot> = {}): AppSnapshot => ({ name: "Hello", status, version: "1.0.0", error: null, url: "https://hello.pcc.example", ports: [], ...extra });
 const kinds = (prev: Record<string, AppSnapshot>, next: Record<string, AppSnapshot>) =>
   diffAppEvents(new Map(Object.entries(prev)), new Map(Object.entries(next))).map((e) => e.kind);
 
@@ -10,6 +10,12 @@ describe("diffAppEvents", () => {
   it("reports a finished install, whether or not the installing state was seen", () => {
     expect(kinds({ hello: snap("installing") }, { hello: snap("running") })).toEqual(["installed"]);
     expect(kinds({}, { hello: snap("running") })).toEqual(["installed"]);
+  });
+
+  it("says where an app without a web page answers, rather than that it is ready to open", () => {
+    const body = (next: AppSnapshot) => diffAppEvents(new Map([["dns", snap("installing")]]), new Map([["dns", next]]))[0]?.body;
+    expect(body(snap("running"))).toBe("It is ready to open.");
+    expect(body(snap("running", { url: null, ports: [{ name: "dns", protocol: "udp", hostPort: 53 }] }))).toBe("It runs in the background, on port 53/udp of your PCC.");
   });
 
   it("reports a failed install, as an error or as the app vanishing (rolled back)", () => {

@@ -9,7 +9,7 @@ export type PushMessage = { title: string; body: string; url: string; tag: strin
 
 /** An event the notifier reacts to, with the name the owner knows the app by. */
 export type NotifyEvent =
-  | { kind: "app.done"; payload: PccEvents["app.done"]; appName: string }
+  | { kind: "app.done"; payload: PccEvents["app.done"]; appName: string; /** false: no web page to open (a DNS or game server). */ web?: boolean }
   | { kind: "app.state"; payload: PccEvents["app.state"]; appName: string }
   | { kind: "device.joined"; payload: PccEvents["device.joined"] };
 
@@ -41,7 +41,7 @@ export function messageFor(e: NotifyEvent): PushMessage | null {
   switch (action) {
     case "install":
       return ok
-        ? { title: `${app} is installed`, body: `${app} is ready to open.`, url: SHELL, tag: tag("install") }
+        ? { title: `${app} is installed`, body: e.web === false ? `${app} runs in the background; its settings show its ports.` : `${app} is ready to open.`, url: SHELL, tag: tag("install") }
         : { title: `${app} could not be installed`, body: "Open PCC to see what went wrong and try again.", url: SHELL, tag: tag("install") };
     case "update":
       return ok

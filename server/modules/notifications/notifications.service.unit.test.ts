@@ -68,7 +68,7 @@ describe("NotificationsService", () => {
   function setup() {
     const repo = new MemoryPushRepository(new Map([["phone", "Owner's phone"], ["laptop", "Laptop"]]));
     const sender: PushSender = { send: vi.fn(async () => ({ ok: true as const })) };
-    const notifier = new Notifier({ repo, sender, log: silentLogger(), appName: async () => null });
+    const notifier = new Notifier({ repo, sender, log: silentLogger(), appInfo: async () => null });
     const audit = { record: vi.fn(async () => undefined) };
     const service = new NotificationsService({ repo, vapid: new VapidKeys(repo, SecretBox.forTests(), "https://pcc.example"), notifier, audit });
     return { repo, sender, audit, service };

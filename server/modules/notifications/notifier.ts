@@ -15,8 +15,8 @@ export type NotifierDeps = {
   repo: PushRepository;
   sender: PushSender;
   log: Logger;
-  /** The app's display name, or null if it is not (or no longer) installed. */
-  appName: (appId: string) => Promise<string | null>;
+  /** The app's display name and whether it has a web page, or null if it is not (or no longer) installed. */
+  appInfo: (appId: string) => Promise<{ name: string; web: boolean } | null>;
   now?: () => number;
 };
 
@@ -83,7 +83,8 @@ export class Notifier {
   }
 
   private async onDone(payload: PccEvents["app.done"]) {
-    await this.notify({ kind: "app.done", payload, appName: await this.nameOf(payload.appId) });
+    const info = await this.d.appInfo(payload.appId);
+    await this.notify({ kind: "app.done", payload, appName: info?.name ?? payload.appId, web: info?.web ?? true });
   }
 
   private async onState(payload: PccEvents["app.state"]) {
@@ -96,7 +97,7 @@ export class Notifier {
   }
 
   private async nameOf(appId: string) {
-    return (await this.d.appName(appId)) ?? appId;
+    return (await this.d.appInfo(appId))?.name ?? appId;
   }
 
   private async notify(e: NotifyEvent) {

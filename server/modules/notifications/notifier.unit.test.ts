@@ -27,7 +27,7 @@ function setup(endpoints = ["https://push.example/a/TOKEN-A", "https://push.exam
   const lines: string[] = [];
   const log = pino({ level: "info" }, { write: (l: string) => void lines.push(l) });
   let now = 1_000_000;
-  const notifier = new Notifier({ repo, sender, log, appName: async (id) => (id === "hello" ? "Hello" : null), now: () => now });
+  const notifier = new Notifier({ repo, sender, log, appInfo: async (id) => (id === "hello" ? { name: "Hello", web: true } : id === "dns" ? { name: "DNS", web: false } : null), now: () => now });
   const bus = new EventBus();
   notifier.start(bus);
   return { repo, sender, lines, notifier, bus, tick: (ms: number) => (now += ms) };
@@ -77,6 +77,13 @@ describe("Notifier on the event bus", () => {
     expect(sender.sent.map((s) => s.endpoint)).toEqual(["https://push.example/a/TOKEN-A", "https://push.example/b/TOKEN-B"]);
     expect(sender.sent[0]!.message).toEqual({ title: "Hello is installed", body: "Hello is ready to open.", url: "/", tag: "app-hello-install" });
     expect(sender.sent[0]!.opts).toMatchObject({ urgency: "normal" });
+  });
+
+  it("does not call an app without a web page ready to open", async () => {
+    const { sender, bus, notifier } = setup(["https://push.example/a/T"]);
+    bus.emit("app.done", { appId: "dns", action: "install", ok: true });
+    await notifier.settled();
+    expect(sender.sent[0]!.message).toEqual({ title: "DNS is installed", body: "DNS runs in the background; its settings show its ports.", url: "/", tag: "app-dns-install" });
   });
 
   it("falls back to the app id when the app is gone, and sends device joins", async () => {

@@ -5,6 +5,7 @@ import { useAppMutations, useCatalog } from "@/web/hooks/use-app-actions";
 import { progressOf, useAppLive } from "@/web/hooks/use-app-live";
 import { isServing, useInstalledApp, type CatalogApp } from "@/web/hooks/use-apps";
 import { useIsPhone } from "@/web/hooks/use-is-phone";
+import { backgroundSentence } from "@/web/lib/app-reach";
 import { errorMessage } from "@/web/lib/errors";
 import {
   asksAnything,
@@ -206,7 +207,7 @@ export function InstallDialog({ app, mode, onClose, onOpen }: Props) {
 
         {phase === "installed" && (
           <div data-testid="install-done" className="space-y-3">
-            <p className="text-sm text-fg-muted">It is running on your PCC.</p>
+            <p className="text-sm text-fg-muted">{installed && !installed.url ? backgroundSentence(installed.ports) : "It is running on your PCC."}</p>
             <CredentialsList appId={app.id} note={<p className="text-[13px] text-fg-muted">You find these again in its settings, under Credentials.</p>} />
           </div>
         )}

@@ -76,9 +76,10 @@ export function InstallAction({ app, installed, onOpen, variant }: { app: Catalo
   const busy = install.isPending || (installed && isBusy(installed.status)) || (!installed && live.progress.has(app.id));
 
   return (
-    <div className={variant === "card" ? "mt-auto" : ""}>
+    // On an app's page the action sits at the right edge of the header, as in a phone's store.
+    <div className={variant === "card" ? "mt-auto" : "flex flex-col sm:items-end sm:text-right"}>
       {busy && progress ? (
-        <div data-testid={`store-progress-${app.id}`} role="status" className="min-w-0 space-y-1.5">
+        <div data-testid={`store-progress-${app.id}`} role="status" className="w-full min-w-0 space-y-1.5">
           <span className="flex min-w-0 items-center gap-1.5 text-[12px] text-accent">
             <Spinner className="size-3.5 shrink-0" />
             <span className="truncate">
