@@ -1,83 +1,35 @@
-import type { AppsRepository } from "../../adapters/db/apps-repository";
-import { DomainError, toMessage } from "../../errors";
-import type { EventBus } from "../../events";
+import { DomainError } from "../../errors";
 import { crashPoint } from "../../lib/crash-point";
-import { KeyedMutex } from "../../lib/keyed-mutex";
-import type { Logger } from "../../logger";
-import type { Catalog } from "../catalog/catalog";
-import { checkLicence } from "../catalog/licences";
-import type { AppGrants } from "../gateway/app-grants";
-import type { Upstream } from "../gateway/ingress-forwarder";
-import { pickUidBase, resourcesFor } from "../runtime/app-resources";
-import type { AppRuntime } from "../runtime/app-runtime";
-import type { HealthMonitor } from "../runtime/health-monitor";
-import { toStored, type AppSpec } from "../spec";
-import type { SecretBox } from "../secrets/secret-box";
-import { generateSecret } from "../secrets/secret-box";
-import { generatedSecrets } from "../oidc/oidc-client";
-import type { AppInstaller } from "./app-installer";
+import type { KeyedMutex } from "../../lib/keyed-mutex";
+import { AppActivity } from "./app-activity";
 import { isBroken, readRecord, type AppRecord } from "./app-record";
 import { describeApp, catalogView } from "./app-views";
+import type { AppsDeps, InstallOptions, Who } from "./apps-deps";
 import type { CatalogApp, CatalogProblem, InstalledApp } from "./apps.types";
-import { checkPorts, checkSubdomains } from "./install-conflicts";
+import { checkPorts } from "./install-conflicts";
+import { InstallFlow } from "./install-flow";
 import { asksForPermissions, resolveGrants, resolveSettings, secretContext, type GrantsInput, type SettingsInput } from "./install-request";
-import { planNetwork } from "./network-plan";
 
-/** What the lifecycle needs of the gateway (what Caddy serves for each app host). */
-export type GatewaySync = {
-  /** Brings the gateway to the state in SQLite. */
-  sync(): Promise<void>;
-  /**
-   * Forgets cached container addresses of an app after it (re)started; `answering`: the address each of
-   * its hosts was just seen ready at, kept so that the first request skips the lookup.
-   */
-  invalidate(appId: string, answering?: Record<string, Upstream>): void;
-};
-
-export type AppsDeps = {
-  repo: AppsRepository;
-  catalog: Catalog;
-  installer: AppInstaller;
-  runtime: AppRuntime;
-  health: HealthMonitor;
-  grants: AppGrants;
-  gateway: GatewaySync;
-  box: SecretBox;
-  events: EventBus;
-  syncFirewall: () => Promise<void>;
-  appUrl: (subdomain: string) => string;
-  hostIp: string;
-  /** Short tag of this PCC (from its data dir), in names Podman shares machine-wide. */
-  instanceTag: string;
-  audit?: Audit;
-  log: Logger;
-};
-
-const ALLOCATION = "\0allocation";
-
-export type InstallOptions = { grants?: GrantsInput; settings?: SettingsInput; licence?: string };
-
-/** Who asked, for the audit log: a device ("device:<id>") or root on the machine ("cli"). */
-export type Who = { actor: string; ip?: string | null };
-type Audit = { record(e: { action: string; actor: string; ip?: string | null; details?: Record<string, unknown> }): Promise<void> };
+export type { AppsDeps, GatewaySync, InstallOptions, Who } from "./apps-deps";
 
 /** Install, start, stop and remove apps. Every change is journaled in SQLite before Podman is touched. */
 export class AppsService {
-  private readonly progress = new Map<string, { step: string; percent: number | null }>();
+  private readonly a: AppActivity;
+  private readonly installs: InstallFlow;
   private readonly transient = new Map<string, "starting" | "stopping">();
-  private readonly installs = new Map<string, Promise<void>>();
-  /** Installs this process journaled itself: never mistaken for one a crash interrupted. */
-  private readonly begun = new Set<string>();
-  private readonly lastError = new Map<string, string>();
-  readonly locks = new KeyedMutex();
+  readonly locks: KeyedMutex;
 
-  constructor(private readonly d: AppsDeps) {}
+  constructor(private readonly d: AppsDeps) {
+    this.a = new AppActivity(d.events);
+    this.locks = this.a.locks;
+    this.installs = new InstallFlow(d, this.a);
+  }
 
   async catalog(): Promise<{ apps: CatalogApp[]; problems: CatalogProblem[] }> {
     const [{ entries, problems }, rows, kept] = await Promise.all([this.d.catalog.load(), this.d.repo.list(), this.d.repo.keptData()]);
     const installed = new Set(rows.map((r) => r.id));
     const apps = [...entries.values()].map(({ spec, source }) =>
-      catalogView(spec, { installed: installed.has(spec.id), hasKeptData: kept.has(spec.id), installError: this.lastError.get(spec.id) ?? null, catalogSource: source }),
+      catalogView(spec, { installed: installed.has(spec.id), hasKeptData: kept.has(spec.id), installError: this.a.lastError.get(spec.id) ?? null, catalogSource: source }),
     );
     return { apps, problems };
   }
@@ -109,137 +61,27 @@ export class AppsService {
   }
 
   /** Checks the request, journals the install and runs it in the background; progress shows in `list` and on the event bus. */
-  async beginInstall(id: string, opts: InstallOptions = {}, who: Who = { actor: "cli" }): Promise<void> {
-    // One at a time across apps: two installs must not pick the same subnet or id range.
-    const { audited } = await this.locks.run(ALLOCATION, () => this.journalInstall(id, opts, who));
-    void this.resumeInstall(id).catch(() => undefined);
-    // The audit entry is written while the install runs (it never throws): it is not on the install's path.
-    await audited;
-  }
-
-  private async journalInstall(id: string, opts: InstallOptions, who: Who): Promise<{ audited: Promise<void> }> {
-    const { spec } = await this.d.catalog.get(id);
-    // A paid app needs a licence key that verifies against its developer's key, before anything is made.
-    const licence = checkLicence(spec, opts.licence);
-    const rows = await this.d.repo.list();
-    if (rows.some((r) => r.id === id)) throw new DomainError("ALREADY_EXISTS", `${spec.name} is already installed.`);
-    const grants = resolveGrants(spec, opts.grants);
-    const settings = resolveSettings(spec, opts.settings ?? {}, this.d.box);
-    const others = rows.map(readRecord).filter((r): r is AppRecord => !isBroken(r));
-    checkSubdomains(spec, others, this.d.appUrl);
-    await checkPorts(spec, grants.ports, others, this.d.hostIp);
-    const kept = (await this.d.repo.keptData()).get(id);
-    const secrets = { ...(kept?.secrets ?? {}) };
-    // The spec's secrets, and PCC's own for the app (an OIDC client's secret).
-    for (const [name, s] of Object.entries(generatedSecrets(spec))) secrets[name] ??= this.d.box.seal(generateSecret(s.length, s.alphabet), secretContext(id, name));
-    const uidBase = pickUidBase(new Set(others.map((r) => r.resources.uidBase).filter((b): b is number => b !== undefined)));
-    const resources = resourcesFor(spec, uidBase, this.d.instanceTag);
-    const stored = toStored(spec);
-    this.begun.add(id);
-    const created = await this.d.repo.create(
-      {
-        id,
-        name: spec.name,
-        version: spec.version,
-        manifest: stored.json,
-        specVersion: stored.version,
-        desiredState: "running",
-        phase: "installing",
-        ...planNetwork({ subnets: new Set(rows.map((r) => r.subnet)), bridges: new Set(rows.map((r) => r.bridge)) }),
-        resources: JSON.stringify(resources),
-        grants: JSON.stringify(grants),
-        settings: JSON.stringify(settings),
-        licence: licence?.key ?? null,
-      },
-      secrets,
-    );
-    if (!created) {
-      this.begun.delete(id);
-      throw new DomainError("ALREADY_EXISTS", `${spec.name} is already installed.`);
-    }
-    this.lastError.delete(id);
-    this.report(id, "Queued");
-    this.d.log.info({ app: id }, "install requested");
-    crashPoint("install:journaled");
-    const audited = this.d.audit?.record({ action: "app.installed", ...who, details: { app: id, version: spec.version, grants, ...(licence ? { licence: licence.payload.licence } : {}) } });
-    return { audited: audited ?? Promise.resolve() };
+  beginInstall(id: string, opts: InstallOptions = {}, who: Who = { actor: "cli" }): Promise<void> {
+    return this.installs.begin(id, opts, who);
   }
 
   /** Installs and waits: for the CLI. Throws the install's own error if it fails. */
   async install(id: string, opts: InstallOptions = {}, who?: Who): Promise<InstalledApp> {
-    await this.beginInstall(id, opts, who);
-    await this.installs.get(id)?.catch(() => undefined);
-    const err = this.lastError.get(id);
+    await this.installs.begin(id, opts, who);
+    await this.installs.settled(id);
+    const err = this.a.lastError.get(id);
     if (err) throw new DomainError("EXTERNAL_FAILURE", err);
     return this.get(id);
   }
 
   /** (Re)runs an install from the journal; safe after a crash at any step. */
   resumeInstall(id: string): Promise<void> {
-    const existing = this.installs.get(id);
-    if (existing) return existing;
-    const task = this.locks
-      .run(id, async () => {
-        const row = await this.d.repo.get(id);
-        if (!row || row.phase !== "installing") return;
-        // The firewall from the start too (the installer awaits it before anything starts).
-        const firewall = this.d.syncFirewall();
-        firewall.catch(() => undefined);
-        let failure: { error: unknown } | null = null;
-        // The app's host is served from the start (with the "starting" page until it answers), so the
-        // owner's sign-in to it can happen while it installs rather than after.
-        const early = this.d.gateway.sync().then(
-          () => true,
-          (err) => (this.d.log.error({ err }, "gateway sync failed"), false),
-        );
-        try {
-          const { rec, answering } = await this.d.installer.run(row, (step, percent) => this.report(id, step, percent), firewall);
-          if (await early) this.d.gateway.invalidate(id, answering);
-          this.d.health.track(rec.spec, rec.resources, true);
-        } catch (e) {
-          failure = { error: e };
-          this.lastError.set(id, toMessage(e));
-        }
-        // The gateway first: a shell that opens the app on "done" must find its host served (or gone). An
-        // installed app's hosts are those the early sync served, so only a failure (or that sync's) needs
-        // another.
-        if (!(await early) || failure) await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
-        if (failure) {
-          this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message: toMessage(failure.error) });
-          throw failure.error;
-        }
-        this.d.events.emit("app.done", { appId: id, action: "install", ok: true });
-      })
-      .finally(() => {
-        this.installs.delete(id);
-        this.begun.delete(id);
-        this.progress.delete(id);
-      });
-    this.installs.set(id, task);
-    return task;
+    return this.installs.resume(id);
   }
 
-  /**
-   * An install found half-done in the journal (PCC was stopped or crashed during it). With all its images
-   * here, what is left is quick, so it is finished; otherwise (the download was cut off) it is undone at
-   * once rather than leaving the app "installing" for as long as a download takes, and the owner sees why.
-   */
+  /** An install found half-done in the journal: finished if its images are here, undone otherwise. */
   recoverInstall(id: string): Promise<void> {
-    if (this.begun.has(id) || this.installs.has(id)) return this.resumeInstall(id);
-    return this.locks
-      .run(id, async () => {
-        const row = await this.d.repo.get(id);
-        if (!row || row.phase !== "installing") return false;
-        const rec = readRecord(row);
-        if (isBroken(rec) || (await this.d.installer.imagesPresent(rec))) return true;
-        const message = `PCC stopped while installing ${rec.spec.name}, before its images were all downloaded, so the install was undone. Install it again.`;
-        await this.d.installer.rollback(rec, message);
-        this.lastError.set(id, message);
-        await this.d.gateway.sync().catch((err) => this.d.log.error({ err }, "gateway sync failed"));
-        this.d.events.emit("app.done", { appId: id, action: "install", ok: false, message });
-        return false;
-      })
-      .then((resume) => (resume ? this.resumeInstall(id) : undefined));
+    return this.installs.recover(id);
   }
 
   async start(id: string) {
@@ -249,12 +91,12 @@ export class AppsService {
       crashPoint("start:journaled");
       this.transient.set(id, "starting");
       try {
-        const plan = await this.d.installer.prepare(rec, (step) => this.report(id, step));
-        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step)));
+        const plan = await this.d.installer.prepare(rec, (step) => this.a.report(id, step));
+        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.a.report(id, step)));
         this.d.health.track(rec.spec, rec.resources, true);
       } finally {
         this.transient.delete(id);
-        this.progress.delete(id);
+        this.a.progress.delete(id);
         await this.d.gateway.sync();
       }
     });
@@ -302,11 +144,11 @@ export class AppsService {
       for (const c of new Set(Object.values(rec.resources.containers))) await this.d.runtime.removeContainer(id, c);
       if (dnsChanged) await this.d.runtime.removeNetwork(rec.resources.network);
       if (rec.row.desiredState === "running") {
-        const plan = await this.d.installer.prepare(next, (step) => this.report(id, step));
-        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.report(id, step)));
+        const plan = await this.d.installer.prepare(next, (step) => this.a.report(id, step));
+        this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.a.report(id, step)));
         this.d.health.track(rec.spec, rec.resources, true);
       }
-      this.progress.delete(id);
+      this.a.progress.delete(id);
     });
   }
 
@@ -348,16 +190,11 @@ export class AppsService {
     this.d.log.info({ app: id, keptData: keep }, "app removed");
   }
 
-  private report(id: string, step: string, percent?: number) {
-    this.progress.set(id, { step, percent: percent ?? null });
-    this.d.events.emit("app.progress", { appId: id, step, ...(percent !== undefined ? { percent } : {}) });
-  }
-
   private describe(rec: AppRecord | ReturnType<typeof readRecord>): Promise<InstalledApp> {
     return describeApp(rec, {
       runtime: this.d.runtime,
       health: this.d.health,
-      progress: this.progress.get(rec.row.id) ?? null,
+      progress: this.a.progress.get(rec.row.id) ?? null,
       // A start under way that the health monitor does not watch yet (the reconciler's, at boot) is
       // "starting": its containers can all run before the app answers.
       transient: this.transient.get(rec.row.id) ?? (rec.row.desiredState === "running" && this.locks.busy(rec.row.id) && !this.d.health.status(rec.row.id) ? "starting" : null),
