@@ -8,43 +8,17 @@ import pino from "pino";
 import { NftFirewall } from "../../server/adapters/firewall/nft-firewall";
 import { instanceTag } from "../../server/lib/instance-tag";
 import { SoftAuthenticator } from "../../server/testing/soft-authenticator";
+import { CookieJar } from "./cookie-jar";
 import { freePort } from "./free-port";
+import { agentFor, httpGet, type HttpOptions } from "./http-client";
 import { compiledServer, serverEnv } from "./server-env";
 
 export { freePort };
+export { agentFor, httpGet, loopbackAgent, type HttpResponse } from "./http-client";
+export { CookieJar, waitFor } from "./cookie-jar";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-
-/** Resolves every name to one address (*.localhost is not in glibc) and accepts Caddy's internal CA. */
-export function agentFor(address: string) {
-  return new Agent({
-    connect: {
-      rejectUnauthorized: false,
-      lookup: (_host, opts, cb) => ((opts as { all?: boolean }).all ? cb(null, [{ address, family: 4 }] as never, 4) : cb(null, address, 4)),
-    },
-  });
-}
-
-export const loopbackAgent = agentFor("127.0.0.1");
-
-export type HttpResponse = { status: number; headers: Record<string, string | string[] | undefined>; text: string };
-
-type HttpOptions = { cookie?: string; method?: string; body?: string; headers?: Record<string, string>; dispatcher?: Agent };
-
-export async function httpGet(url: string, opts: HttpOptions = {}): Promise<HttpResponse> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.cookie) headers.cookie = opts.cookie;
-  const r = await request(url, {
-    method: (opts.method ?? "GET") as "GET",
-    headers,
-    body: opts.body,
-    dispatcher: opts.dispatcher ?? loopbackAgent,
-    headersTimeout: 30_000,
-    bodyTimeout: 30_000,
-  });
-  return { status: r.statusCode, headers: r.headers, text: await r.body.text() };
-}
 
 export type PccOptions = {
   dataDir?: string;
@@ -336,47 +310,4 @@ export class PccInstance {
       /* logs are a convenience; cleanup goes on */
     }
   }
-}
-
-/** The cookies one test "browser" holds: sent back on each request, like a browser would. */
-export class CookieJar {
-  private readonly cookies = new Map<string, string>();
-
-  get header(): string | undefined {
-    return this.cookies.size ? [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ") : undefined;
-  }
-
-  take(headers: Record<string, string | string[] | undefined>) {
-    for (const c of ([] as string[]).concat(headers["set-cookie"] ?? [])) {
-      const [pair = ""] = c.split(";");
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      if (/Max-Age=0/i.test(c) || value === "") this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return this;
-  }
-
-  /** The session cookie as a Cookie header, or an error with `failure`. */
-  session(failure: string): string {
-    const v = this.cookies.get("__Host-pcc_session");
-    if (!v) throw new Error(failure);
-    return `__Host-pcc_session=${v}`;
-  }
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
 }

@@ -148,7 +148,7 @@ function AppPage({ app, installed, installedApp, onOpen }: { app: CatalogApp; in
                   <tbody className="divide-y divide-line">
                     {app.ports.map((port) => (
                       <tr key={port.name}>
-                        <td className="px-3 py-2 font-mono text-fg">{port.name}</td>
+                        <td className="px-3 py-2 font-mono whitespace-nowrap text-fg">{port.name}</td>
                         <td className="px-3 py-2 font-mono whitespace-nowrap text-fg">
                           {port.hostPort}/{port.protocol}
                         </td>
@@ -203,7 +203,7 @@ function CredentialsSection({ appId }: { appId: string }) {
         Sign-in details
       </h2>
       <div className="mt-2">
-        <CredentialsList appId={appId} empty={<p className="text-sm text-fg-muted">It generated none for you.</p>} />
+        <CredentialsList appId={appId} empty={<p className="text-sm text-fg-muted">PCC generated none for this app: it has its own sign-in, or needs none.</p>} />
       </div>
     </>
   );
