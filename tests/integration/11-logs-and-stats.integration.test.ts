@@ -234,10 +234,16 @@ describe("logs and stats of apps: tail, follow, since, masked secrets, CLI and t
   });
 
   it("closes its Podman streams when the reader goes away", async () => {
-    const podmanSide = () => {
-      const r = spawnSync("ss", ["-x", "-n", "state", "established"], { encoding: "utf8" }).stdout;
-      return r.split("\n").filter((l) => l.includes(path.join(pcc.dataDir, "run/podman.sock"))).length;
+    // PCC's own ends of its connections to Podman's socket: what it opened and must close. (Podman's ends,
+    // which the socket's path names, close only once Podman notices; counting those measured Podman.)
+    const sockets = () => {
+      const rows = spawnSync("ss", ["-x", "-n", "-p", "state", "established"], { encoding: "utf8" }).stdout.split("\n").map((l) => l.trim().split(/\s+/));
+      // Columns: Netid Recv-Q Send-Q Local-address Local-inode Peer-address Peer-inode Process.
+      const podmanEnds = rows.filter((c) => c[3] === path.join(pcc.dataDir, "run/podman.sock"));
+      const pccEnds = new Set(podmanEnds.map((c) => c[6]));
+      return { pcc: rows.filter((c) => pccEnds.has(c[4]) && c.slice(7).join(" ").includes(`pid=${pcc.proc!.pid},`)).length, podman: podmanEnds.length };
     };
+    const podmanSide = () => sockets().pcc;
     const baseline = podmanSide();
     const readers = Array.from({ length: 4 }, () => new AbortController());
     const opened = readers.map((ac) =>
@@ -252,7 +258,10 @@ describe("logs and stats of apps: tail, follow, since, masked secrets, CLI and t
     const during = await waitFor("the follows to open", async () => (podmanSide() >= baseline + 8 ? podmanSide() : null), 15_000);
     for (const ac of readers) ac.abort();
     await Promise.allSettled(opened);
-    await waitFor("the follows to close", async () => podmanSide() <= during - 8, 15_000);
+    await waitFor("the follows to close", async () => podmanSide() <= during - 8, 15_000).catch((e: Error) => {
+      // Which side held on: PCC's ends, or only Podman's (which close once Podman notices).
+      throw new Error(`${e.message}: ${JSON.stringify(sockets())} connections (PCC's ends, Podman's ends), ${during} of PCC's while following`);
+    });
   });
 });
 

@@ -95,9 +95,14 @@ export class AppsService {
         this.d.gateway.invalidate(id, await this.d.runtime.start(rec.spec, plan, (step) => this.a.report(id, step)));
         this.d.health.track(rec.spec, rec.resources, true);
       } finally {
-        this.transient.delete(id);
-        this.a.progress.delete(id);
-        await this.d.gateway.sync();
+        // The gateway first: until it has dropped the "stopped" marker, the app must not show as running,
+        // or a shell that opens it then would get the "This app is stopped" page and keep it.
+        try {
+          await this.d.gateway.sync();
+        } finally {
+          this.transient.delete(id);
+          this.a.progress.delete(id);
+        }
       }
     });
   }

@@ -279,6 +279,18 @@ describe("AppsService.stop/start", () => {
     expect((await repo.get("kv"))!.desiredState).toBe("running");
     expect(health.status("kv")).not.toBeNull();
   });
+
+  it("shows a started app as running only once the gateway serves it again", async () => {
+    const { apps, gateway } = setup();
+    await apps.install("kv", { grants: free.grants });
+    await apps.stop("kv");
+    // What a shell polling apps.list sees while the gateway drops the "stopped" marker.
+    const seen: string[] = [];
+    gateway.sync.mockImplementation(async () => void seen.push((await apps.get("kv")).status));
+    await apps.start("kv");
+    expect(seen).toEqual(["starting"]);
+    expect((await apps.get("kv")).status).toBe("running");
+  });
 });
 
 describe("AppsService status while PCC brings an app up", () => {
