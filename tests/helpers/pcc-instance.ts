@@ -15,7 +15,8 @@ import { compiledServer, serverEnv } from "./server-env";
 
 export { freePort };
 export { agentFor, httpGet, loopbackAgent, type HttpResponse } from "./http-client";
-export { CookieJar, waitFor } from "./cookie-jar";
+export { CookieJar } from "./cookie-jar";
+export { waitFor } from "./wait-for";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 

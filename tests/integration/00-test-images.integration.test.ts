@@ -9,6 +9,7 @@ import { dnsQuery } from "../helpers/images/dns-query";
 import { PodmanCli } from "../helpers/images/podman-cli";
 import { listTags, manifestDigest, moveTag, startRegistry, type Registry } from "../helpers/registry";
 import { APP_IMAGES, BASE_IMAGES, buildVariant, ensureTestImages, type TestImages } from "../helpers/test-images";
+import { waitFor } from "../helpers/wait-for";
 
 /**
  * The test images themselves: built offline, pushed to a real registry, pullable by digest into a
@@ -32,20 +33,7 @@ async function get(url: string, headers: Record<string, string> = {}) {
   return { status: r.status, headers: r.headers, text: await r.text() };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
+const until = <T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000) => waitFor(what, fn, timeoutMs, 250);
 
 function tcpLines(host: string, port: number, send: string[], expectLines: number): Promise<string[]> {
   return new Promise((resolve, reject) => {
