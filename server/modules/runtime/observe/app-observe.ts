@@ -38,6 +38,7 @@ export type ObserveDeps = {
 
 /** How often the secrets to mask are re-read while following (a changed password setting). */
 const MASK_REFRESH_MS = 10_000;
+const RERUN_MARGIN_MS = 1_000;
 const DISK_TTL_MS = 30_000;
 const DISK_TIMEOUT_MS = 5_000;
 const FIRST_INTERVAL_MS = 1_000;
@@ -151,8 +152,10 @@ export class AppObserve {
         if (run !== null && started && started !== run) {
           // A new run: all of it, from its start. Podman ends a follow only once it has seen the container
           // die, and that end can reach PCC after a quick restart has written its first lines, so "from
-          // when the last stream ended" would lose them.
-          since = new Date(started);
+          // when the last stream ended" would lose them. And Podman notes the start time only once the
+          // runtime has started the process, which may have written its first lines by then: read from a
+          // little earlier (the last run's lines in that margin were given already, and are skipped).
+          since = new Date(Date.parse(started) - RERUN_MARGIN_MS);
           for (const k of recent) skip.set(k, (skip.get(k) ?? 0) + 1);
         }
         run = started;
